@@ -1,0 +1,28 @@
+import type { Knex } from "knex";
+import * as m0001 from "./0001_postgis";
+import * as m0002 from "./0002_accounts";
+import * as m0003 from "./0003_geodata";
+import * as m0004 from "./0004_audit";
+
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are listed here, not discovered on disk, so the bundled server, the CLIs and the
+ * tests run exactly the same code on PGlite and PostgreSQL. Append new ones; never reorder.
+ */
+const migrations: Migration[] = [
+  { name: "0001_postgis", ...m0001 },
+  { name: "0002_accounts", ...m0002 },
+  { name: "0003_geodata", ...m0003 },
+  { name: "0004_audit", ...m0004 },
+];
+
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => migrations,
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+};

@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+import { resolve } from "./vitest.shared";
+
+export default defineConfig({
+  resolve,
+  test: {
+    include: ["app/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
+    globals: true,
+    // Each PGlite instance holds ~1 GB; two workers fit the 2-core CI machine.
+    pool: "forks",
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    env: { NODE_ENV: "test" },
+  },
+});
