@@ -1,25 +1,7 @@
 import type { Db } from "~/db.server";
 import { applyScope } from "~/modules/auth/scope.server";
 import type { Principal } from "~/modules/auth/session.server";
-
-export const ROAD_CLASSES = [
-  "autobahn",
-  "bundesstrasse",
-  "landesstrasse",
-  "kreisstrasse",
-  "gemeindestrasse",
-  "other",
-] as const;
-export type RoadClass = (typeof ROAD_CLASSES)[number];
-
-export const ROAD_CLASS_LABELS: Record<RoadClass, string> = {
-  autobahn: "Autobahn",
-  bundesstrasse: "Bundesstraße",
-  landesstrasse: "Landesstraße",
-  kreisstrasse: "Kreisstraße",
-  gemeindestrasse: "Gemeindestraße",
-  other: "Sonstige Wege",
-};
+import { ROAD_CLASSES, type RoadClass } from "./classes";
 
 export interface RoadClassLength {
   roadClass: RoadClass;
