@@ -4,7 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { LEVEL_LABELS, ROLE_LABELS, type AuthorityLevel, type Role } from "~/modules/auth/roles";
-import { regionSummary, roadNetworkSummary, ROAD_CLASS_LABELS } from "~/modules/roads/network.server";
+import { ROAD_CLASS_LABELS } from "~/modules/roads/classes";
+import { regionSummary, roadNetworkSummary } from "~/modules/roads/network.server";
 import { listOrganisations } from "~/modules/organisations/service.server";
 
 export const meta: MetaFunction = () => [{ title: "Start – Breitband-Portal" }];
