@@ -24,13 +24,12 @@ describe("signing in with a browser", () => {
     page.on("console", (m) => {
       if (m.type() === "error") errors.push(m.text());
     });
-    await page.goto(`${baseUrl}/anmelden`);
+    await page.goto(`${baseUrl}/anmelden`, { waitUntil: "networkidle" });
     await page.getByLabel("E-Mail-Adresse").fill(account.email);
     await page.getByLabel("Passwort").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Anmelden" }).click();
-    await page.waitForURL(`${baseUrl}/start`);
-    await expect(page.getByRole("heading", { level: 1 })).resolves.toBeTruthy();
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Willkommen, ${account.name}`);
+    await page.getByRole("heading", { level: 1, name: `Willkommen, ${account.name}` }).waitFor();
+    expect(page.url()).toBe(`${baseUrl}/start`);
     expect(await page.locator("header").textContent()).toContain(ROLE_LABELS[account.role]);
     await page.screenshot({ path: `tests/e2e/screenshots/start-${account.role}.png`, fullPage: true });
     // Logging out returns to the login page.
@@ -42,7 +41,7 @@ describe("signing in with a browser", () => {
 
   it("shows field errors in German without sending the form, and a wrong password after sending", async () => {
     const page = await browser.newPage();
-    await page.goto(`${baseUrl}/anmelden`);
+    await page.goto(`${baseUrl}/anmelden`, { waitUntil: "networkidle" });
     await page.getByLabel("E-Mail-Adresse").fill("kein-at-zeichen");
     await page.getByLabel("Passwort").focus();
     await expect(page.getByText("Bitte geben Sie eine gültige E-Mail-Adresse ein.").waitFor()).resolves.toBeUndefined();
