@@ -62,6 +62,9 @@ export default function Login() {
         Melden Sie sich mit der E-Mail-Adresse und dem Passwort Ihres Kontos an. Konten vergibt der
         Plattformbetrieb für Ihre Organisation.
       </p>
+      {searchParams.get("abgemeldet") && !form.errors?.length ? (
+        <Alert tone="success" title="Sie wurden abgemeldet." />
+      ) : null}
       {form.errors?.length ? (
         <Alert tone="danger" title="Anmeldung fehlgeschlagen">
           <p className="kern-body">{form.errors.join(" ")}</p>

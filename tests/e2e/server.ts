@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,6 +24,7 @@ export async function startPortal(): Promise<{ baseUrl: string; stop(): Promise<
       BASE_URL: baseUrl,
       DATA_DIR: dataDir,
       DEMO_DATA: "1",
+      SESSION_SECRET: randomBytes(32).toString("hex"),
       LOG_REQUESTS: "false",
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -122,8 +122,3 @@ export async function destroyUserSessions(db: Db, userId: string, exceptSessionI
   if (exceptSessionId) q.whereNot({ id: exceptSessionId });
   await q.delete();
 }
-
-/** Housekeeping: removes sessions past their absolute expiry. */
-export async function purgeExpiredSessions(db: Db, now: Date): Promise<number> {
-  return db("sessions").where("expires_at", "<=", now).delete();
-}
