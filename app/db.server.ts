@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { postgis } from "@electric-sql/pglite-postgis";
@@ -34,10 +34,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     return { knex, engine: "postgres", close: () => knex.destroy() };
   }
   let dataDir: string | undefined;
+  let releaseLock = () => {};
   if (options.dataDir) {
     dataDir = path.resolve(options.dataDir);
     // PGlite creates only the last folder of its path.
     mkdirSync(path.dirname(dataDir), { recursive: true });
+    releaseLock = lockDataDir(dataDir);
   }
   // The options-object form: `new PGlite(dir, opts)` drops opts when dir is undefined.
   const pglite = new PGlite({ dataDir, loadDataDir: options.loadDataDir, extensions: { postgis } });
@@ -54,8 +56,40 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     close: async () => {
       await knex.destroy();
       if (!pglite.closed) await pglite.close();
+      releaseLock();
     },
   };
+}
+
+class DataDirInUseError extends Error {}
+
+/**
+ * PGlite has no server: two processes opening one data folder would corrupt it. A lock file with
+ * the owner's pid keeps a second process (a CLI while the portal runs) out; a stale lock is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = `${dataDir}.lock`;
+  try {
+    writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+  } catch {
+    const owner = Number(readFileSync(lockFile, "utf8"));
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new DataDirInUseError(
+        `The embedded database ${dataDir} is in use by process ${owner}. Stop that process (e.g. the running portal) or use DATABASE_URL.`,
+      );
+    }
+    writeFileSync(lockFile, String(process.pid));
+  }
+  return () => rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export async function migrateToLatest(knex: Knex): Promise<string[]> {
