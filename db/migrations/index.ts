@@ -3,6 +3,7 @@ import * as m0001 from "./0001_postgis";
 import * as m0002 from "./0002_accounts";
 import * as m0003 from "./0003_geodata";
 import * as m0004 from "./0004_audit";
+import * as m0005 from "./0005_checks";
 
 interface Migration {
   name: string;
@@ -19,6 +20,7 @@ const migrations: Migration[] = [
   { name: "0002_accounts", ...m0002 },
   { name: "0003_geodata", ...m0003 },
   { name: "0004_audit", ...m0004 },
+  { name: "0005_checks", ...m0005 },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

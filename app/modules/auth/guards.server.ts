@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { problem } from "~/utils/problem.server";
 import { ROLE_LABELS, type Role } from "./roles";
 import { resolveSession, type Principal, type SessionPolicy } from "./session.server";
 
@@ -53,6 +54,20 @@ export async function requireRole(request: Request, roles: readonly Role[]): Pro
   const principal = await requireUser(request);
   if (roles.includes(principal.role)) return principal;
   throw forbidden(`Diese Seite ist der Rolle ${roles.map((r) => `„${ROLE_LABELS[r]}“`).join(" oder ")} vorbehalten.`);
+}
+
+/**
+ * API handlers: the signed-in principal with one of the roles, or an RFC 9457 problem (401/403).
+ * State-changing API calls are protected against CSRF by requiring a JSON content type (which a
+ * foreign page cannot send without a CORS preflight) and by the server's Origin check.
+ */
+export async function requireApiPrincipal(request: Request, roles: readonly Role[]): Promise<Principal> {
+  const principal = await getPrincipal(request);
+  if (!principal) throw problem(401, "Nicht angemeldet", "Bitte melden Sie sich an.");
+  if (!roles.includes(principal.role)) {
+    throw problem(403, "Keine Berechtigung", `Diese Funktion steht nur folgenden Rollen zur Verfügung: ${roles.map((r) => ROLE_LABELS[r]).join(", ")}.`);
+  }
+  return principal;
 }
 
 export function forbidden(message = "Sie haben keine Berechtigung für diese Seite."): Response {
