@@ -1,0 +1,287 @@
+/**
+ * The route check as one SQL statement, so the database does all geometry work in one round trip
+ * and the HTTP layer only forwards its JSON. Named bindings: :parts (JSON array of
+ * {featureIndex, coordinates, method, depthM}), :srid, :period_start, :period_end, :as_of,
+ * :exclude_application.
+ *
+ * How a route becomes sections: each drawn line is cut into pieces of ≥ 5 m (at most ~2,000 per
+ * route); each piece is matched to the nearest road within the match distance whose direction is
+ * within 35° of the piece's (so a route on the sidewalk follows its street, and a perpendicular
+ * pass over a road does not become part of it); consecutive pieces with the same authority,
+ * Gemeinde and road class form a section (gaps and islands). Every spatial join probes a GiST
+ * index with a piece-sized box, so the cost grows with the route, not with the network.
+ */
+const ANGLE = "radians(35)";
+/** Smallest angle between two azimuths, ignoring direction (0 … π/2). */
+const angleBetween = (a: string, b: string) =>
+  `(SELECT least(d, pi() - d) FROM (SELECT abs(${a} - ${b}) - floor(abs(${a} - ${b}) / pi()) * pi() AS d) x)`;
+/** Azimuth of a line around the point at fraction f (±2 m). */
+const azimuthAt = (line: string, f: string, len: string) =>
+  `ST_Azimuth(ST_LineInterpolatePoint(${line}, greatest(${f} - 2.0 / ${len}, 0)), ST_LineInterpolatePoint(${line}, least(${f} + 2.0 / ${len}, 1)))`;
+const severityRank = (col: string) =>
+  `CASE ${col} WHEN 'blocking' THEN 0 WHEN 'permit_required' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END`;
+const wgs84 = (geom: string) => `ST_AsGeoJSON(ST_Transform(${geom}, 4326), 7)::json`;
+const metres = (expr: string) => `round((${expr})::numeric, 1)::float8`;
+const authorityJson = (alias: string) =>
+  `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'level', ${alias}.authority_level) END`;
+/** A rule applies in its authority's area; an authority's own rule replaces the default of the same code there. */
+const ruleApplies = (rule: string, authority: string) => `(
+  (${rule}.authority_id IS NULL AND NOT EXISTS (
+     SELECT 1 FROM check_rules o WHERE o.is_active AND o.code = ${rule}.code AND o.authority_id = ${authority}))
+  OR ${rule}.authority_id = ${authority})`;
+
+export const CHECK_SQL = `
+WITH
+settings AS (
+  SELECT
+    coalesce((SELECT (value #>> '{}')::float8 FROM portal_settings WHERE key = 'check.road_match_distance_m'), 20) AS match_m,
+    coalesce((SELECT (value #>> '{}')::float8 FROM portal_settings WHERE key = 'check.clash_distance_m'), 30) AS clash_m
+),
+parts AS (
+  SELECT (p->>'featureIndex')::int AS fi, (ord - 1)::int AS pi,
+         coalesce(p->>'method', 'open_trench') AS method,
+         (p->>'depthM')::float8 AS depth_m,
+         ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(
+           json_build_object('type', 'LineString', 'coordinates', p->'coordinates')::text), :srid::int), 25832) AS geom
+  FROM json_array_elements(:parts::json) WITH ORDINALITY AS t(p, ord)
+),
+route AS (SELECT ST_Collect(geom) AS geom, sum(ST_Length(geom)) AS length_m FROM parts),
+step AS (SELECT greatest(5.0, length_m / 1000.0) AS m FROM route),
+pieces AS (
+  SELECT p.fi, p.pi, p.method, n AS ni,
+         ST_LineSubstring(p.geom, (n * s.m) / l.len, least(((n + 1) * s.m) / l.len, 1.0)) AS geom
+  FROM parts p
+  CROSS JOIN step s
+  CROSS JOIN LATERAL (SELECT ST_Length(p.geom) AS len) l
+  CROSS JOIN LATERAL generate_series(0, greatest(ceil(l.len / s.m)::int - 1, 0)) AS n
+  WHERE l.len > 0
+),
+piece_geo AS (
+  SELECT pc.*, ST_LineInterpolatePoint(pc.geom, 0.5) AS mid,
+         ST_Azimuth(ST_StartPoint(pc.geom), ST_EndPoint(pc.geom)) AS az
+  FROM pieces pc
+),
+matched AS (
+  SELECT pg.fi, pg.pi, pg.ni, pg.method, pg.geom, pg.az,
+         r.id AS road_id, r.road_class, r.authority_id, r.name, r.ref, r.bridge, r.tunnel, r.surface,
+         g.ags, g.name AS gemeinde_name
+  FROM piece_geo pg
+  CROSS JOIN settings st
+  LEFT JOIN LATERAL (
+    SELECT r.id, r.road_class, r.authority_id, r.name, r.ref, r.bridge, r.tunnel, r.surface
+    FROM roads r
+    CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(r.geom, pg.mid) AS f, greatest(ST_Length(r.geom), 0.01) AS len) loc
+    WHERE ST_DWithin(r.geom, pg.mid, st.match_m)
+      AND ${angleBetween(azimuthAt("r.geom", "loc.f", "loc.len"), "pg.az")} < ${ANGLE}
+    ORDER BY ST_Distance(r.geom, pg.mid), r.id
+    LIMIT 1
+  ) r ON true
+  LEFT JOIN LATERAL (
+    SELECT a.ags, a.name FROM admin_areas a
+    WHERE a.level = 'gemeinde' AND ST_Intersects(a.geom, pg.mid)
+    ORDER BY a.ags LIMIT 1
+  ) g ON true
+),
+keyed AS (
+  SELECT m.*, m.road_id IS NOT NULL AS on_road,
+         row_number() OVER (PARTITION BY m.fi, m.pi ORDER BY m.ni)
+         - row_number() OVER (PARTITION BY m.fi, m.pi, m.road_id IS NOT NULL, m.authority_id, m.ags, m.road_class ORDER BY m.ni) AS grp
+  FROM matched m
+),
+groups AS (
+  SELECT k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.ags, k.road_class,
+         min(k.gemeinde_name) AS gemeinde_name, min(k.method) AS method, min(k.ni) AS first_ni,
+         ST_LineMerge(ST_Collect(k.geom ORDER BY k.ni)) AS geom,
+         sum(ST_Length(k.geom)) AS length_m,
+         coalesce(bool_or(k.bridge), false) AS bridge, coalesce(bool_or(k.tunnel), false) AS tunnel,
+         array_remove(array_agg(DISTINCT k.surface), NULL) AS surfaces,
+         jsonb_agg(DISTINCT jsonb_build_object('name', k.name, 'ref', k.ref)) FILTER (WHERE k.on_road) AS roads
+  FROM keyed k
+  GROUP BY k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.ags, k.road_class
+),
+sections AS (
+  SELECT g.*, (row_number() OVER (ORDER BY g.fi, g.pi, g.first_ni) - 1)::int AS section_index
+  FROM groups g WHERE g.on_road
+),
+method_findings AS (
+  SELECT DISTINCT ON (s.section_index, ru.code)
+         ru.code, ru.severity, ru.message, ru.legal_basis, s.section_index, s.fi
+  FROM sections s
+  JOIN check_rules ru ON ru.is_active AND ru.kind = 'method' AND ru.road_filter IS NOT NULL
+   AND (ru.methods IS NULL OR s.method = ANY (ru.methods))
+   AND (ru.road_filter->'road_class' IS NULL OR ru.road_filter->'road_class' @> to_jsonb(s.road_class))
+   AND (ru.road_filter->'bridge' IS NULL OR (ru.road_filter->>'bridge')::boolean = s.bridge)
+   AND (ru.road_filter->'tunnel' IS NULL OR (ru.road_filter->>'tunnel')::boolean = s.tunnel)
+   AND (ru.road_filter->'surface' IS NULL OR EXISTS (
+         SELECT 1 FROM unnest(s.surfaces) su WHERE ru.road_filter->'surface' @> to_jsonb(su)))
+   AND ${ruleApplies("ru", "s.authority_id")}
+  ORDER BY s.section_index, ru.code, ru.authority_id NULLS LAST
+),
+depth_findings AS (
+  SELECT DISTINCT ON (p.fi, ru.code) ru.code, ru.severity, ru.message, ru.legal_basis, p.fi
+  FROM parts p
+  JOIN check_rules ru ON ru.is_active AND ru.kind = 'method' AND ru.min_depth_m IS NOT NULL AND ru.authority_id IS NULL
+   AND p.depth_m < ru.min_depth_m AND (ru.methods IS NULL OR p.method = ANY (ru.methods))
+  ORDER BY p.fi, ru.code
+),
+max_buffer AS (SELECT coalesce(max(buffer_m), 0) AS m FROM check_rules WHERE is_active AND kind = 'conflict'),
+candidates AS (
+  -- features whose box comes near any piece: cheap box probes; exact geometry once per feature below
+  SELECT DISTINCT cf.id
+  FROM piece_geo pg CROSS JOIN max_buffer mb
+  JOIN conflict_features cf ON cf.geom && ST_Expand(pg.geom, mb.m)
+),
+near_base AS MATERIALIZED (
+  SELECT cf.id, cf.layer_key, cf.name, cf.attributes, cf.geom,
+         ST_Distance(cf.geom, rt.geom) AS distance_m, ST_ClosestPoint(rt.geom, cf.geom) AS cp
+  FROM candidates c
+  CROSS JOIN LATERAL (SELECT f.* FROM conflict_features f WHERE f.id = c.id) cf
+  CROSS JOIN route rt CROSS JOIN max_buffer mb
+  WHERE ST_DWithin(cf.geom, rt.geom, mb.m)
+),
+near AS (
+  -- authority and method where the feature is closest to the route: the piece at that point
+  SELECT nb.*, k.authority_id, k.method
+  FROM near_base nb
+  CROSS JOIN step s
+  CROSS JOIN LATERAL (SELECT p.fi, p.pi, p.geom FROM parts p ORDER BY ST_Distance(p.geom, nb.cp) LIMIT 1) p
+  LEFT JOIN keyed k ON k.fi = p.fi AND k.pi = p.pi
+   AND k.ni = least(floor(ST_LineLocatePoint(p.geom, nb.cp) * ST_Length(p.geom) / s.m)::int,
+                    greatest(ceil(ST_Length(p.geom) / s.m)::int - 1, 0))
+),
+conflicts AS (
+  SELECT DISTINCT ON (n.id) n.id, n.layer_key, n.name, n.geom, n.distance_m,
+         ru.id AS rule_id, ru.code, ru.severity, ru.message, ru.legal_basis, ru.buffer_m
+  FROM near n
+  JOIN check_rules ru ON ru.is_active AND ru.kind = 'conflict' AND ru.layer_key = n.layer_key
+   AND n.attributes @> ru.feature_filter
+   AND n.distance_m <= ru.buffer_m
+   AND (ru.methods IS NULL OR n.method = ANY (ru.methods))
+   AND (ru.max_age_years IS NULL OR (CASE WHEN n.attributes->>'resurfacedOn' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+        THEN (n.attributes->>'resurfacedOn')::date END) > (:as_of::date - make_interval(years => ru.max_age_years)))
+   AND ${ruleApplies("ru", "n.authority_id")}
+  ORDER BY n.id, ${severityRank("ru.severity")}, ru.buffer_m, ru.id
+),
+road_crossings AS (
+  SELECT DISTINCT r.id, r.road_class, r.ref, r.name, r.authority_id, x.geom AS pt
+  FROM piece_geo pg
+  JOIN roads r ON ST_Intersects(r.geom, pg.geom) AND r.road_class <> 'other'
+  CROSS JOIN LATERAL ST_Dump(ST_Intersection(r.geom, pg.geom)) x
+  CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(r.geom, x.geom) AS f, greatest(ST_Length(r.geom), 0.01) AS len) loc
+  WHERE ST_GeometryType(x.geom) = 'ST_Point'
+    AND ${angleBetween(azimuthAt("r.geom", "loc.f", "loc.len"), "pg.az")} >= ${ANGLE}
+),
+feature_crossings AS (
+  SELECT n.id, CASE n.layer_key WHEN 'railways' THEN 'railway' ELSE 'watercourse' END AS kind, n.name, x.geom AS pt
+  FROM near n CROSS JOIN route rt
+  CROSS JOIN LATERAL ST_Dump(ST_Intersection(n.geom, rt.geom)) x
+  WHERE n.layer_key IN ('railways', 'watercourses') AND n.distance_m = 0
+    AND ST_GeometryType(n.geom) IN ('ST_LineString', 'ST_MultiLineString')
+    AND ST_GeometryType(x.geom) = 'ST_Point'
+),
+all_crossings AS (
+  SELECT 'road' AS kind, coalesce(rc.ref, rc.name, rc.road_class) AS key, rc.road_class, rc.ref, rc.name, rc.authority_id, rc.pt
+  FROM road_crossings rc
+  UNION ALL
+  SELECT fc.kind, coalesce(fc.name, fc.id::text), NULL, NULL, fc.name, NULL, fc.pt FROM feature_crossings fc
+),
+crossings AS (
+  SELECT DISTINCT ON (c.kind, c.key, c.cluster) c.*
+  FROM (SELECT ac.*, ST_ClusterDBSCAN(ac.pt, 25, 1) OVER (PARTITION BY ac.kind, ac.key) AS cluster FROM all_crossings ac) c
+  ORDER BY c.kind, c.key, c.cluster
+),
+clashes AS (
+  SELECT a.id, a.title, o.name AS operator, a.contact, a.period_start, a.period_end,
+         ST_Length(ST_Intersection(rt.geom, ST_Buffer(a.route, st.clash_m))) AS overlap_m
+  FROM applications a
+  JOIN organisations o ON o.id = a.operator_id
+  CROSS JOIN route rt CROSS JOIN settings st
+  WHERE a.status = 'submitted' AND a.route IS NOT NULL
+    AND a.id IS DISTINCT FROM :exclude_application::uuid
+    AND EXISTS (SELECT 1 FROM piece_geo pg WHERE ST_DWithin(a.route, pg.geom, st.clash_m))
+    AND (:period_start::date IS NULL OR a.period_start IS NULL
+         OR (a.period_start <= :period_end::date AND coalesce(a.period_end, a.period_start) >= :period_start::date))
+),
+service_area AS (
+  SELECT
+    EXISTS (SELECT 1 FROM admin_areas WHERE level = 'land') AS defined,
+    EXISTS (SELECT 1 FROM admin_areas a, route rt WHERE a.level = 'land' AND ST_CoveredBy(rt.geom, a.geom)) AS covers
+),
+outside AS (
+  SELECT CASE WHEN NOT sa.defined OR sa.covers THEN 0
+         ELSE rt.length_m - coalesce((SELECT sum(ST_Length(ST_Intersection(rt.geom, a.geom)))
+                                      FROM admin_areas a WHERE a.level = 'land' AND ST_Intersects(a.geom, rt.geom)), 0)
+         END AS length_m
+  FROM service_area sa, route rt
+),
+geometry_findings AS (
+  SELECT 'outside_service_area' AS code, 'blocking' AS severity,
+         format('%s m der Trasse liegen außerhalb des Portalgebiets (Hessen, Rheinland-Pfalz).', round(o.length_m::numeric)) AS message
+  FROM outside o WHERE o.length_m > 1
+  UNION ALL
+  SELECT 'self_overlap', 'blocking',
+         format('Die Trasse überlagert sich selbst auf %s m. Bitte jede Strecke nur einmal zeichnen.',
+                round((rt.length_m - ST_Length(ST_UnaryUnion(rt.geom)))::numeric))
+  FROM route rt WHERE rt.length_m - ST_Length(ST_UnaryUnion(rt.geom)) > 1
+  UNION ALL
+  SELECT 'self_intersection', 'hint', format('Die Linie %s kreuzt sich selbst – bitte prüfen, ob das beabsichtigt ist.', p.fi + 1)
+  FROM parts p WHERE NOT ST_IsSimple(p.geom) AND NOT ST_IsClosed(p.geom)
+  UNION ALL
+  SELECT 'short_part', 'warning', format('Ein Teilstück der Linie %s ist kürzer als 1 m.', p.fi + 1)
+  FROM parts p WHERE ST_Length(p.geom) < 1
+)
+SELECT json_build_object(
+  'lengthM', (SELECT ${metres("length_m")} FROM route),
+  'outsideM', (SELECT ${metres("length_m")} FROM outside),
+  'rulesVersion', (SELECT left(md5(coalesce(string_agg(id || ':' || version || ':' || is_active, ',' ORDER BY id), '')), 12) FROM check_rules),
+  'findings', coalesce((SELECT json_agg(json_build_object('code', code, 'severity', severity, 'message', message)) FROM geometry_findings), '[]'::json),
+  'sections', coalesce((
+    SELECT json_agg(json_build_object(
+      'featureIndex', s.fi,
+      'authority', ${authorityJson("org")},
+      'gemeinde', CASE WHEN s.ags IS NULL THEN NULL ELSE json_build_object('ags', s.ags, 'name', s.gemeinde_name) END,
+      'roadClass', s.road_class,
+      'roads', coalesce(s.roads, '[]'::jsonb),
+      'method', s.method,
+      'bridge', s.bridge,
+      'tunnel', s.tunnel,
+      'lengthM', ${metres("s.length_m")},
+      'geometry', ${wgs84("s.geom")}) ORDER BY s.section_index)
+    FROM sections s LEFT JOIN organisations org ON org.id = s.authority_id), '[]'::json),
+  'offRoad', coalesce((
+    SELECT json_agg(json_build_object('featureIndex', g.fi, 'lengthM', ${metres("g.length_m")}, 'geometry', ${wgs84("g.geom")})
+                    ORDER BY g.fi, g.pi, g.first_ni)
+    FROM groups g WHERE NOT g.on_road), '[]'::json),
+  'conflicts', coalesce((
+    SELECT json_agg(json_build_object(
+      'layer', c.layer_key, 'featureId', c.id, 'name', c.name, 'severity', c.severity,
+      'distanceM', ${metres("c.distance_m")},
+      'affectedLengthM', ${metres("ST_Length(ST_Intersection(rt.geom, ST_Buffer(c.geom, greatest(c.buffer_m, 0.5))))")},
+      'ruleId', c.rule_id, 'code', c.code, 'message', c.message, 'legalBasis', c.legal_basis,
+      'geometry', ${wgs84("c.geom")}) ORDER BY ${severityRank("c.severity")}, c.distance_m, c.id)
+    FROM conflicts c CROSS JOIN route rt), '[]'::json),
+  'crossings', coalesce((
+    SELECT json_agg(json_build_object(
+      'kind', x.kind, 'roadClass', x.road_class, 'ref', x.ref, 'name', x.name,
+      'authority', ${authorityJson("org")},
+      'point', ${wgs84("x.pt")}) ORDER BY x.kind, x.key)
+    FROM crossings x LEFT JOIN organisations org ON org.id = x.authority_id), '[]'::json),
+  'clashes', coalesce((
+    SELECT json_agg(json_build_object(
+      'applicationId', c.id, 'title', c.title, 'operator', c.operator,
+      'overlapLengthM', ${metres("c.overlap_m")},
+      'periodOverlap', CASE WHEN :period_start::date IS NULL OR c.period_start IS NULL THEN NULL ELSE json_build_object(
+         'start', greatest(c.period_start, :period_start::date), 'end', least(coalesce(c.period_end, c.period_start), :period_end::date)) END,
+      'contact', c.contact) ORDER BY c.overlap_m DESC)
+    FROM clashes c WHERE c.overlap_m > 0), '[]'::json),
+  'method', coalesce((
+    SELECT json_agg(m ORDER BY m->>'severity', m->>'code')
+    FROM (
+      SELECT json_build_object('code', code, 'severity', severity, 'message', message, 'legalBasis', legal_basis,
+                               'sectionIndex', section_index, 'featureIndex', fi) AS m
+      FROM method_findings
+      UNION ALL
+      SELECT json_build_object('code', code, 'severity', severity, 'message', message, 'legalBasis', legal_basis, 'featureIndex', fi)
+      FROM depth_findings) mf), '[]'::json)
+) AS report
+`;
