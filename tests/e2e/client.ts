@@ -17,6 +17,14 @@ export class PortalClient {
     });
   }
 
+  async postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return this.request("POST", path, typeof body === "string" ? body : JSON.stringify(body), {
+      "Content-Type": "application/json",
+      Origin: this.baseUrl,
+      ...headers,
+    });
+  }
+
   /** The CSRF token rendered into the page's forms. */
   async csrfFrom(path: string): Promise<string> {
     const html = await (await this.get(path)).text();
@@ -30,7 +38,7 @@ export class PortalClient {
     return this.post("/anmelden", { csrf, email, password });
   }
 
-  private async request(method: string, path: string, body: URLSearchParams | undefined, headers: Record<string, string>) {
+  private async request(method: string, path: string, body: URLSearchParams | string | undefined, headers: Record<string, string>) {
     const res = await fetch(new URL(path, this.baseUrl), {
       method,
       body,
