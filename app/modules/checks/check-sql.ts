@@ -82,11 +82,55 @@ matched AS (
     ORDER BY a.ags LIMIT 1
   ) g ON true
 ),
-keyed AS (
+first_pass AS (
   SELECT m.*, m.road_id IS NOT NULL AS on_road,
          row_number() OVER (PARTITION BY m.fi, m.pi ORDER BY m.ni)
          - row_number() OVER (PARTITION BY m.fi, m.pi, m.road_id IS NOT NULL, m.authority_id, m.ags, m.road_class ORDER BY m.ni) AS grp
   FROM matched m
+),
+islands AS (
+  SELECT fi, pi, grp, on_road, authority_id, ags, road_class, min(gemeinde_name) AS gemeinde_name,
+         min(ni) AS first_ni, max(ni) AS last_ni, sum(ST_Length(geom)) AS len
+  FROM first_pass GROUP BY fi, pi, grp, on_road, authority_id, ags, road_class
+),
+blips AS (
+  -- a short island between two longer islands of the same kind is junction noise (a side street
+  -- joining at a shallow angle, a gap in the road data): it takes its neighbours' kind
+  SELECT c.fi, c.pi, c.first_ni, c.last_ni, c.p_on AS on_road, c.p_auth AS authority_id, c.p_ags AS ags,
+         c.p_class AS road_class, c.p_name AS gemeinde_name
+  FROM (
+    SELECT i.*,
+           lag(on_road) OVER w AS p_on, lag(authority_id) OVER w AS p_auth, lag(ags) OVER w AS p_ags,
+           lag(road_class) OVER w AS p_class, lag(gemeinde_name) OVER w AS p_name, lag(len) OVER w AS p_len,
+           lead(on_road) OVER w AS n_on, lead(authority_id) OVER w AS n_auth, lead(ags) OVER w AS n_ags,
+           lead(road_class) OVER w AS n_class, lead(len) OVER w AS n_len
+    FROM islands i
+    WINDOW w AS (PARTITION BY fi, pi ORDER BY first_ni)
+  ) c
+  CROSS JOIN step s
+  WHERE (c.len < greatest(15, 1.5 * s.m) OR (c.len <= 50 AND c.len * 2 < least(c.p_len, c.n_len)))
+    AND c.p_on IS NOT NULL AND c.n_on IS NOT NULL AND c.p_on = c.n_on
+    AND c.p_auth IS NOT DISTINCT FROM c.n_auth AND c.p_ags IS NOT DISTINCT FROM c.n_ags
+    AND c.p_class IS NOT DISTINCT FROM c.n_class
+),
+smoothed AS (
+  SELECT fp.fi, fp.pi, fp.ni, fp.method, fp.geom,
+         coalesce(b.on_road, fp.on_road) AS on_road,
+         CASE WHEN b.fi IS NULL THEN fp.authority_id ELSE b.authority_id END AS authority_id,
+         CASE WHEN b.fi IS NULL THEN fp.ags ELSE b.ags END AS ags,
+         CASE WHEN b.fi IS NULL THEN fp.road_class ELSE b.road_class END AS road_class,
+         CASE WHEN b.fi IS NULL THEN fp.gemeinde_name ELSE b.gemeinde_name END AS gemeinde_name,
+         CASE WHEN b.fi IS NULL THEN fp.name END AS name,
+         CASE WHEN b.fi IS NULL THEN fp.ref END AS ref,
+         fp.bridge, fp.tunnel, fp.surface
+  FROM first_pass fp
+  LEFT JOIN blips b ON b.fi = fp.fi AND b.pi = fp.pi AND fp.ni BETWEEN b.first_ni AND b.last_ni
+),
+keyed AS (
+  SELECT sm.*,
+         row_number() OVER (PARTITION BY sm.fi, sm.pi ORDER BY sm.ni)
+         - row_number() OVER (PARTITION BY sm.fi, sm.pi, sm.on_road, sm.authority_id, sm.ags, sm.road_class ORDER BY sm.ni) AS grp
+  FROM smoothed sm
 ),
 groups AS (
   SELECT k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.ags, k.road_class,
@@ -95,7 +139,7 @@ groups AS (
          sum(ST_Length(k.geom)) AS length_m,
          coalesce(bool_or(k.bridge), false) AS bridge, coalesce(bool_or(k.tunnel), false) AS tunnel,
          array_remove(array_agg(DISTINCT k.surface), NULL) AS surfaces,
-         jsonb_agg(DISTINCT jsonb_build_object('name', k.name, 'ref', k.ref)) FILTER (WHERE k.on_road) AS roads
+         jsonb_agg(DISTINCT jsonb_build_object('name', k.name, 'ref', k.ref)) FILTER (WHERE k.on_road AND (k.name IS NOT NULL OR k.ref IS NOT NULL)) AS roads
   FROM keyed k
   GROUP BY k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.ags, k.road_class
 ),

@@ -109,6 +109,15 @@ describe("route check", () => {
     expect(far.offRoad).toEqual([expect.objectContaining({ lengthM: 150 })]);
   });
 
+  it("does not let a side street joining at a shallow angle break the section", async () => {
+    const knex = db.current.knex;
+    // a side street whose last 20 m run almost parallel to the Kreisstraße, ending on it
+    await insertRoad(knex, "Mühlgasse", null, "gemeindestrasse", ids.gemeinde, [[500600, Y + 60], [500640, Y + 8], [500660, Y + 2], [500680, Y]]);
+    const report = await check(route([[500550, Y + 4], [500950, Y + 4]], { method: "hdd" }));
+    expect(report.sections.map((s) => [s.roads.map((r) => r.name), s.lengthM])).toEqual([[["Hauptstraße"], 400]]);
+    await knex("roads").where({ name: "Mühlgasse" }).delete();
+  });
+
   it("treats a perpendicular pass over a road as a crossing, not a section", async () => {
     const report = await check(route([[500450, 5560700], [500550, 5560700]]));
     expect(report.sections).toEqual([]);
