@@ -76,8 +76,6 @@ export interface DemoRoad {
   ref: string | null;
   roadClass: RoadClass;
   ortsdurchfahrt: boolean;
-  /** slug of the organisation that is Straßenbaulastträger; null for roads that are not public */
-  authoritySlug: string | null;
   surface: string;
   bridge: boolean;
   tunnel: boolean;
@@ -123,36 +121,6 @@ export const DEMO_SOURCE = "demo";
 export const AUTOBAHN_SLUG = "autobahn-gmbh-west";
 export const LAND_AGENCY_SLUG = "hessen-mobil";
 export const KREIS_SLUG = "kreis-auenwald";
-
-/**
- * Who is Straßenbaulastträger of a road segment, as the law has it:
- * - Autobahnen: the Bund, administered by Die Autobahn GmbH (§ 1 InfrGG);
- * - Bundesstraßen: the Land agency in Auftragsverwaltung, also through towns, unless the
- *   Gemeinde has more than 80,000 inhabitants, which then owns the Ortsdurchfahrt (§ 5 Abs. 2 FStrG);
- * - Landes- and Kreisstraßen: Land / Kreis, but a Gemeinde with more than 50,000 inhabitants owns
- *   their Ortsdurchfahrten (§ 41 HStrG);
- * - Gemeindestraßen: the Gemeinde they lie in;
- * - other ways (Wirtschaftswege): not public roads, so nobody's consent under § 127 TKG.
- */
-export function roadAuthoritySlug(
-  road: { roadClass: RoadClass; ortsdurchfahrt: boolean },
-  gemeinde: { slug: string; population: number },
-): string | null {
-  switch (road.roadClass) {
-    case "autobahn":
-      return AUTOBAHN_SLUG;
-    case "bundesstrasse":
-      return road.ortsdurchfahrt && gemeinde.population > 80_000 ? gemeinde.slug : LAND_AGENCY_SLUG;
-    case "landesstrasse":
-      return road.ortsdurchfahrt && gemeinde.population > 50_000 ? gemeinde.slug : LAND_AGENCY_SLUG;
-    case "kreisstrasse":
-      return road.ortsdurchfahrt && gemeinde.population > 50_000 ? gemeinde.slug : KREIS_SLUG;
-    case "gemeindestrasse":
-      return gemeinde.slug;
-    case "other":
-      return null;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
@@ -1262,10 +1230,6 @@ function segment(drafts: RoadDraft[], gemeinden: Map<TownKey, Ring>, cores: Map<
           ref: d.ref,
           roadClass: d.roadClass,
           ortsdurchfahrt,
-          authoritySlug: roadAuthoritySlug(
-            { roadClass: d.roadClass, ortsdurchfahrt },
-            { slug: townSlug(gemeinde), population: gemeinde.population },
-          ),
           surface,
           bridge: structure?.kind === "bridge",
           tunnel: structure?.kind === "tunnel",

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { hashPassword } from "~/modules/auth/password.server";
+import { assignRoadAuthorities } from "~/modules/layers/authorities.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./accounts";
 import { DEMO_SOURCE, generateDemoRegion, type DemoGeometry, type DemoRegion } from "./region";
 
@@ -141,26 +142,23 @@ export async function seedDemo(knex: Knex): Promise<SeedReport> {
       "roads",
       data.roads
         .filter((r) => !existingRoads.has(r.externalId))
-        .map((r) => {
-          const authorityId = r.authoritySlug === null ? null : orgIds.get(r.authoritySlug);
-          if (authorityId === undefined) throw new Error(`demo road authority ${r.authoritySlug} missing`);
-          return {
-            source: DEMO_SOURCE,
-            external_id: r.externalId,
-            name: r.name,
-            ref: r.ref,
-            road_class: r.roadClass,
-            ortsdurchfahrt: r.ortsdurchfahrt,
-            authority_id: authorityId,
-            surface: r.surface,
-            bridge: r.bridge,
-            tunnel: r.tunnel,
-            resurfaced_on: r.resurfacedOn,
-            geom: geometry(trx, r.geom),
-          };
-        }),
+        .map((r) => ({
+          source: DEMO_SOURCE,
+          external_id: r.externalId,
+          name: r.name,
+          ref: r.ref,
+          road_class: r.roadClass,
+          ortsdurchfahrt: r.ortsdurchfahrt,
+          surface: r.surface,
+          bridge: r.bridge,
+          tunnel: r.tunnel,
+          resurfaced_on: r.resurfacedOn,
+          geom: geometry(trx, r.geom),
+        })),
       ["source", "external_id"],
     );
+    // Who owns which road follows from authority_rules, exactly as for imported roads.
+    await assignRoadAuthorities(trx, { source: DEMO_SOURCE, unassignedOnly: true });
 
     const existingFeatures = new Set(
       (
