@@ -8,7 +8,7 @@
  * metres (ETRS89 / UTM 32N), rounded to centimetres.
  */
 import type { AuthorityLevel, OrganisationKind, StateCode } from "~/modules/auth/roles";
-import { CONFLICT_LAYER_KEYS, type ConflictLayerKey } from "~/modules/layers/keys";
+import { CONFLICT_LAYER_INFO, CONFLICT_LAYER_KEYS, type ConflictLayerKey } from "~/modules/layers/keys";
 import type { RoadClass } from "~/modules/roads/classes";
 
 // ---------------------------------------------------------------------------------------------
@@ -1673,44 +1673,6 @@ function organisations(): DemoOrganisation[] {
 const LAYER_SOURCE = "Demo-Daten (generiert)";
 const LAYER_ATTRIBUTION = "Fiktive Demo-Daten des Breitband-Portals";
 
-const CONFLICT_LAYERS: Record<ConflictLayerKey, { name: string; description: string }> = {
-  trees: {
-    name: "Straßenbäume",
-    description: "Einzelbäume aus dem Baumkataster. Im Wurzelbereich sind Grabungen zu vermeiden; Schutz nach DIN 18920.",
-  },
-  railways: {
-    name: "Bahnstrecken",
-    description: "Eisenbahnstrecken. Kreuzungen nur in geschlossener Bauweise und mit Kreuzungsvertrag des Eisenbahninfrastrukturunternehmens.",
-  },
-  watercourses: {
-    name: "Gewässer",
-    description: "Fließgewässer mit Gewässerordnung. Kreuzungen bedürfen einer wasserrechtlichen Genehmigung.",
-  },
-  water_protection_zones: {
-    name: "Wasserschutzgebiete",
-    description: "Trinkwasserschutzgebiete mit Schutzzonen I bis III. In Zone I sind Bauarbeiten unzulässig, in Zone II und III genehmigungspflichtig.",
-  },
-  nature_reserves: {
-    name: "Naturschutz- und Natura-2000-Gebiete",
-    description: "Naturschutzgebiete und FFH-Gebiete. Eingriffe bedürfen der Befreiung bzw. einer Verträglichkeitsprüfung durch die Naturschutzbehörde.",
-  },
-  heritage: {
-    name: "Denkmäler",
-    description: "Bau- und Bodendenkmäler. Erdarbeiten in ihrem Bereich bedürfen einer denkmalschutzrechtlichen Genehmigung.",
-  },
-  resurfaced_roads: {
-    name: "Neu hergestellte Fahrbahnen",
-    description: "Fahrbahnen mit in den letzten fünf Jahren erneuerter Deckschicht. Während der Aufbruchsperre nur ausnahmsweise offene Bauweise.",
-  },
-  utilities: {
-    name: "Leitungen Dritter",
-    description: "Vorhandene Gas-, Wasser-, Strom- und Telekommunikationsleitungen. Leitungsauskunft einholen und Abstände einhalten.",
-  },
-  structures: {
-    name: "Brücken und Tunnel",
-    description: "Ingenieurbauwerke. Keine offene Bauweise; Verlegung nur in vorhandenen Kabelkanälen nach Abstimmung mit dem Baulastträger.",
-  },
-};
 
 // ---------------------------------------------------------------------------------------------
 // The region
@@ -1785,7 +1747,7 @@ export function generateDemoRegion(): DemoRegion {
     roads: segmented.roads,
     conflictLayers: CONFLICT_LAYER_KEYS.map((key) => ({
       key,
-      ...CONFLICT_LAYERS[key],
+      ...CONFLICT_LAYER_INFO[key],
       source: LAYER_SOURCE,
       attribution: LAYER_ATTRIBUTION,
     })),

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Knex } from "knex";
 import type { Db } from "~/db.server";
 import { assignRoadAuthorities, type AuthorityAssignment } from "./authorities.server";
-import type { ConflictLayerKey } from "./keys";
+import { CONFLICT_LAYER_INFO, type ConflictLayerKey } from "./keys";
 import { conflictFeatureFrom, dimensionOf, wrongGeometry, type JsonValue } from "./osm";
 import { count, featureId, Skip, text, type Properties } from "./properties";
 import { ImportError, openFeatureSource, type InputFormat, type SourceFeature } from "./readers.server";
@@ -418,18 +418,6 @@ const adminWriter: LayerWriter = {
 // ---------------------------------------------------------------------------------------------
 
 /** Names for a conflict layer that the import creates (the demo seed brings its own). */
-const CONFLICT_LAYER_NAMES: Record<ConflictLayerKey, string> = {
-  trees: "Bäume",
-  railways: "Bahnstrecken",
-  watercourses: "Gewässer",
-  water_protection_zones: "Wasserschutzgebiete",
-  nature_reserves: "Naturschutzgebiete",
-  heritage: "Denkmäler",
-  resurfaced_roads: "Neu hergestellte Fahrbahnen",
-  utilities: "Leitungen Dritter",
-  structures: "Brücken und Tunnel",
-};
-
 function conflictsWriter(key: ConflictLayerKey): LayerWriter {
   return {
     label: `conflicts:${key}`,
@@ -460,7 +448,7 @@ function conflictsWriter(key: ConflictLayerKey): LayerWriter {
            attribution = CASE WHEN ? OR l.attribution = '' THEN excluded.attribution
                               WHEN excluded.attribution = '' OR position(excluded.attribution in l.attribution) > 0 THEN l.attribution
                               ELSE l.attribution || '; ' || excluded.attribution END`,
-        [key, CONFLICT_LAYER_NAMES[key], `Importiert aus ${source}`, source, attribution ?? "", replace, replace],
+        [key, CONFLICT_LAYER_INFO[key].name, `Importiert aus ${source}`, source, attribution ?? "", replace, replace],
       );
       await markDuplicates(trx);
       const written = await trx.raw<{ rows: unknown[] }>(
