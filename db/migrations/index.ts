@@ -4,6 +4,7 @@ import * as m0002 from "./0002_accounts";
 import * as m0003 from "./0003_geodata";
 import * as m0004 from "./0004_audit";
 import * as m0005 from "./0005_checks";
+import * as m0006 from "./0006_applications";
 
 interface Migration {
   name: string;
@@ -21,6 +22,7 @@ const migrations: Migration[] = [
   { name: "0003_geodata", ...m0003 },
   { name: "0004_audit", ...m0004 },
   { name: "0005_checks", ...m0005 },
+  { name: "0006_applications", ...m0006 },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
