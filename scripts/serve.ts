@@ -73,7 +73,10 @@ app.use(
     referrerPolicy: { policy: "strict-origin-when-cross-origin" },
   }),
 );
-app.use(compression());
+// API reports are built per request: compress them fast (level 1) rather than small; pages and assets at the default.
+const compressFast = compression({ level: 1 });
+const compressDefault = compression();
+app.use((req, res, next) => (req.path.startsWith("/api/") ? compressFast : compressDefault)(req, res, next));
 if (env.LOG_REQUESTS) app.use(morgan(":remote-addr :method :url :status :res[content-length] - :response-time ms"));
 
 app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));

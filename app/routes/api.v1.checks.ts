@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
 import { db } from "~/db.server";
 import { requireApiPrincipal } from "~/modules/auth/guards.server";
-import { checkRequest } from "~/modules/checks/engine.server";
+import { checkRequestAsJson } from "~/modules/checks/engine.server";
 import { CHECK_LIMITS } from "~/modules/checks/schema";
 import { problem, readJsonBody } from "~/utils/problem.server";
 
@@ -13,13 +12,15 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   await requireApiPrincipal(request, ["operator", "authority_clerk", "authority_admin"]);
   const body = await readJsonBody(request, CHECK_LIMITS.maxBytes);
-  const outcome = await checkRequest(await db(), body);
+  const outcome = await checkRequestAsJson(await db(), body);
   if (!outcome.ok) {
     return problem(422, "Trasse kann nicht geprüft werden", outcome.problems.map((p) => p.message).join(" "), {
       errors: outcome.problems,
     });
   }
-  return json(outcome.report, { headers: { "Cache-Control": "no-store" } });
+  return new Response(outcome.json, {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 export async function loader() {

@@ -4,12 +4,14 @@
  * {featureIndex, coordinates, method, depthM}), :srid, :period_start, :period_end, :as_of,
  * :exclude_application.
  *
- * How a route becomes sections: each drawn line is cut into pieces of ≥ 5 m (at most ~2,000 per
- * route); each piece is matched to the nearest road within the match distance whose direction is
+ * How a route becomes sections: each drawn line is cut into pieces of ≥ 5 m (about 1,000 per
+ * route at most); each piece is matched to the nearest road within the match distance whose direction is
  * within 35° of the piece's (so a route on the sidewalk follows its street, and a perpendicular
  * pass over a road does not become part of it); consecutive pieces with the same authority,
- * Gemeinde and road class form a section (gaps and islands). Every spatial join probes a GiST
- * index with a piece-sized box, so the cost grows with the route, not with the network.
+ * Gemeinde and road class form a section (gaps and islands). Spatial joins probe GiST indexes
+ * with piece- or chunk-sized boxes (a chunk = 20 pieces), so the cost grows with the route, not
+ * with the network; Gemeinden are tested with each polygon held while all pieces pass it, so
+ * PostGIS's prepared-geometry cache is used. The result is returned as JSON text.
  */
 const ANGLE = "radians(35)";
 /** Smallest angle between two azimuths, ignoring direction (0 … π/2). */
@@ -20,7 +22,8 @@ const azimuthAt = (line: string, f: string, len: string) =>
   `ST_Azimuth(ST_LineInterpolatePoint(${line}, greatest(${f} - 2.0 / ${len}, 0)), ST_LineInterpolatePoint(${line}, least(${f} + 2.0 / ${len}, 1)))`;
 const severityRank = (col: string) =>
   `CASE ${col} WHEN 'blocking' THEN 0 WHEN 'permit_required' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END`;
-const wgs84 = (geom: string) => `ST_AsGeoJSON(ST_Transform(${geom}, 4326), 7)::json`;
+/** WGS84 GeoJSON with 6 decimals (~0.1 m); collinear piece vertices are simplified away first. */
+const wgs84 = (geom: string) => `ST_AsGeoJSON(ST_Transform(ST_Simplify(${geom}, 0.05), 4326), 6)::json`;
 const metres = (expr: string) => `round((${expr})::numeric, 1)::float8`;
 const authorityJson = (alias: string) =>
   `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'level', ${alias}.authority_level) END`;
@@ -47,19 +50,36 @@ parts AS (
 ),
 route AS (SELECT ST_Collect(geom) AS geom, sum(ST_Length(geom)) AS length_m FROM parts),
 step AS (SELECT greatest(5.0, length_m / 1000.0) AS m FROM route),
+-- cnt equal pieces per part; the epsilon keeps 1000.0000000001 from making a zero-length last piece
+part_pieces AS (
+  SELECT p.*, greatest(ceil(ST_Length(p.geom) / s.m - 1e-9)::int, 1) AS cnt
+  FROM parts p CROSS JOIN step s
+  WHERE ST_Length(p.geom) > 0
+),
 pieces AS (
-  SELECT p.fi, p.pi, p.method, n AS ni,
-         ST_LineSubstring(p.geom, (n * s.m) / l.len, least(((n + 1) * s.m) / l.len, 1.0)) AS geom
-  FROM parts p
-  CROSS JOIN step s
-  CROSS JOIN LATERAL (SELECT ST_Length(p.geom) AS len) l
-  CROSS JOIN LATERAL generate_series(0, greatest(ceil(l.len / s.m)::int - 1, 0)) AS n
-  WHERE l.len > 0
+  SELECT pp.fi, pp.pi, pp.method, n AS ni,
+         ST_LineSubstring(pp.geom, n::float8 / pp.cnt, (n + 1)::float8 / pp.cnt) AS geom
+  FROM part_pieces pp CROSS JOIN LATERAL generate_series(0, pp.cnt - 1) AS n
+),
+chunks AS (
+  SELECT pp.fi, pp.pi, c AS ci,
+         ST_LineSubstring(pp.geom, (c * 20)::float8 / pp.cnt, least((c + 1) * 20, pp.cnt)::float8 / pp.cnt) AS geom
+  FROM part_pieces pp CROSS JOIN LATERAL generate_series(0, (pp.cnt - 1) / 20) AS c
 ),
 piece_geo AS (
   SELECT pc.*, ST_LineInterpolatePoint(pc.geom, 0.5) AS mid,
          ST_Azimuth(ST_StartPoint(pc.geom), ST_EndPoint(pc.geom)) AS az
   FROM pieces pc
+),
+route_gemeinden AS MATERIALIZED (
+  SELECT a.ags, a.name, a.geom FROM admin_areas a, route rt
+  WHERE a.level = 'gemeinde' AND ST_Intersects(a.geom, rt.geom)
+),
+piece_gemeinde AS (
+  SELECT DISTINCT ON (x.fi, x.pi, x.ni) x.fi, x.pi, x.ni, g.ags, g.name
+  FROM route_gemeinden g
+  CROSS JOIN LATERAL (SELECT pg.fi, pg.pi, pg.ni FROM piece_geo pg WHERE ST_Intersects(g.geom, pg.mid)) x
+  ORDER BY x.fi, x.pi, x.ni, g.ags
 ),
 matched AS (
   SELECT pg.fi, pg.pi, pg.ni, pg.method, pg.geom, pg.az,
@@ -68,19 +88,18 @@ matched AS (
   FROM piece_geo pg
   CROSS JOIN settings st
   LEFT JOIN LATERAL (
-    SELECT r.id, r.road_class, r.authority_id, r.name, r.ref, r.bridge, r.tunnel, r.surface
-    FROM roads r
-    CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(r.geom, pg.mid) AS f, greatest(ST_Length(r.geom), 0.01) AS len) loc
-    WHERE ST_DWithin(r.geom, pg.mid, st.match_m)
-      AND ${angleBetween(azimuthAt("r.geom", "loc.f", "loc.len"), "pg.az")} < ${ANGLE}
-    ORDER BY ST_Distance(r.geom, pg.mid), r.id
+    SELECT c.id, c.road_class, c.authority_id, c.name, c.ref, c.bridge, c.tunnel, c.surface
+    FROM (
+      -- the index finds the roads within reach first (OFFSET 0 keeps the direction test after it)
+      SELECT r.*, ST_Distance(r.geom, pg.mid) AS dist FROM roads r
+      WHERE ST_DWithin(r.geom, pg.mid, st.match_m) OFFSET 0
+    ) c
+    CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(c.geom, pg.mid) AS f, greatest(ST_Length(c.geom), 0.01) AS len) loc
+    WHERE ${angleBetween(azimuthAt("c.geom", "loc.f", "loc.len"), "pg.az")} < ${ANGLE}
+    ORDER BY c.dist, c.id
     LIMIT 1
   ) r ON true
-  LEFT JOIN LATERAL (
-    SELECT a.ags, a.name FROM admin_areas a
-    WHERE a.level = 'gemeinde' AND ST_Intersects(a.geom, pg.mid)
-    ORDER BY a.ags LIMIT 1
-  ) g ON true
+  LEFT JOIN piece_gemeinde g ON g.fi = pg.fi AND g.pi = pg.pi AND g.ni = pg.ni
 ),
 first_pass AS (
   SELECT m.*, m.road_id IS NOT NULL AS on_road,
@@ -170,28 +189,27 @@ depth_findings AS (
 ),
 max_buffer AS (SELECT coalesce(max(buffer_m), 0) AS m FROM check_rules WHERE is_active AND kind = 'conflict'),
 candidates AS (
-  -- features whose box comes near any piece: cheap box probes; exact geometry once per feature below
+  -- features whose box comes near a chunk: cheap box probes; exact geometry once per feature below
   SELECT DISTINCT cf.id
-  FROM piece_geo pg CROSS JOIN max_buffer mb
-  JOIN conflict_features cf ON cf.geom && ST_Expand(pg.geom, mb.m)
+  FROM chunks ch CROSS JOIN max_buffer mb
+  JOIN conflict_features cf ON cf.geom && ST_Expand(ch.geom, mb.m)
 ),
 near_base AS MATERIALIZED (
-  SELECT cf.id, cf.layer_key, cf.name, cf.attributes, cf.geom,
-         ST_Distance(cf.geom, rt.geom) AS distance_m, ST_ClosestPoint(rt.geom, cf.geom) AS cp
+  SELECT cf.id, cf.layer_key, cf.name, cf.attributes, cf.geom, d.distance_m, ST_ClosestPoint(rt.geom, cf.geom) AS cp
   FROM candidates c
   CROSS JOIN LATERAL (SELECT f.* FROM conflict_features f WHERE f.id = c.id) cf
   CROSS JOIN route rt CROSS JOIN max_buffer mb
-  WHERE ST_DWithin(cf.geom, rt.geom, mb.m)
+  -- a plain distance, not ST_DWithin: the planner would turn that into a scan of the route's whole box
+  CROSS JOIN LATERAL (SELECT ST_Distance(cf.geom, rt.geom) AS distance_m) d
+  WHERE d.distance_m <= mb.m
 ),
 near AS (
   -- authority and method where the feature is closest to the route: the piece at that point
   SELECT nb.*, k.authority_id, k.method
   FROM near_base nb
-  CROSS JOIN step s
-  CROSS JOIN LATERAL (SELECT p.fi, p.pi, p.geom FROM parts p ORDER BY ST_Distance(p.geom, nb.cp) LIMIT 1) p
+  CROSS JOIN LATERAL (SELECT pp.fi, pp.pi, pp.geom, pp.cnt FROM part_pieces pp ORDER BY ST_Distance(pp.geom, nb.cp) LIMIT 1) p
   LEFT JOIN keyed k ON k.fi = p.fi AND k.pi = p.pi
-   AND k.ni = least(floor(ST_LineLocatePoint(p.geom, nb.cp) * ST_Length(p.geom) / s.m)::int,
-                    greatest(ceil(ST_Length(p.geom) / s.m)::int - 1, 0))
+   AND k.ni = least(floor(ST_LineLocatePoint(p.geom, nb.cp) * p.cnt)::int, p.cnt - 1)
 ),
 conflicts AS (
   SELECT DISTINCT ON (n.id) n.id, n.layer_key, n.name, n.geom, n.distance_m,
@@ -207,13 +225,15 @@ conflicts AS (
   ORDER BY n.id, ${severityRank("ru.severity")}, ru.buffer_m, ru.id
 ),
 road_crossings AS (
+  -- the route's direction is taken ±2 m around the crossing point, so a crossing right at a corner is seen
   SELECT DISTINCT r.id, r.road_class, r.ref, r.name, r.authority_id, x.geom AS pt
-  FROM piece_geo pg
-  JOIN roads r ON ST_Intersects(r.geom, pg.geom) AND r.road_class <> 'other'
-  CROSS JOIN LATERAL ST_Dump(ST_Intersection(r.geom, pg.geom)) x
-  CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(r.geom, x.geom) AS f, greatest(ST_Length(r.geom), 0.01) AS len) loc
+  FROM chunks ch
+  JOIN roads r ON ST_Intersects(r.geom, ch.geom) AND r.road_class <> 'other'
+  CROSS JOIN LATERAL ST_Dump(ST_Intersection(r.geom, ch.geom)) x
+  CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(r.geom, x.geom) AS f, greatest(ST_Length(r.geom), 0.01) AS len,
+                             ST_LineLocatePoint(ch.geom, x.geom) AS cf, greatest(ST_Length(ch.geom), 0.01) AS clen) loc
   WHERE ST_GeometryType(x.geom) = 'ST_Point'
-    AND ${angleBetween(azimuthAt("r.geom", "loc.f", "loc.len"), "pg.az")} >= ${ANGLE}
+    AND ${angleBetween(azimuthAt("r.geom", "loc.f", "loc.len"), azimuthAt("ch.geom", "loc.cf", "loc.clen"))} >= ${ANGLE}
 ),
 feature_crossings AS (
   SELECT n.id, CASE n.layer_key WHEN 'railways' THEN 'railway' ELSE 'watercourse' END AS kind, n.name, x.geom AS pt
@@ -242,7 +262,7 @@ clashes AS (
   CROSS JOIN route rt CROSS JOIN settings st
   WHERE a.status = 'submitted' AND a.route IS NOT NULL
     AND a.id IS DISTINCT FROM :exclude_application::uuid
-    AND EXISTS (SELECT 1 FROM piece_geo pg WHERE ST_DWithin(a.route, pg.geom, st.clash_m))
+    AND EXISTS (SELECT 1 FROM chunks ch WHERE ST_DWithin(a.route, ch.geom, st.clash_m))
     AND (:period_start::date IS NULL OR a.period_start IS NULL
          OR (a.period_start <= :period_end::date AND coalesce(a.period_end, a.period_start) >= :period_start::date))
 ),
@@ -274,9 +294,11 @@ geometry_findings AS (
   SELECT 'short_part', 'warning', format('Ein Teilstück der Linie %s ist kürzer als 1 m.', p.fi + 1)
   FROM parts p WHERE ST_Length(p.geom) < 1
 )
-SELECT json_build_object(
+SELECT
+  (SELECT length_m FROM route) AS length_m,
+  (SELECT length_m FROM outside) AS outside_m,
+  json_build_object(
   'lengthM', (SELECT ${metres("length_m")} FROM route),
-  'outsideM', (SELECT ${metres("length_m")} FROM outside),
   'rulesVersion', (SELECT left(md5(coalesce(string_agg(id || ':' || version || ':' || is_active, ',' ORDER BY id), '')), 12) FROM check_rules),
   'findings', coalesce((SELECT json_agg(json_build_object('code', code, 'severity', severity, 'message', message)) FROM geometry_findings), '[]'::json),
   'sections', coalesce((
@@ -327,5 +349,5 @@ SELECT json_build_object(
       UNION ALL
       SELECT json_build_object('code', code, 'severity', severity, 'message', message, 'legalBasis', legal_basis, 'featureIndex', fi)
       FROM depth_findings) mf), '[]'::json)
-) AS report
+)::text AS report
 `;

@@ -12,7 +12,7 @@ export interface CheckOptions {
   excludeApplicationId?: string;
 }
 
-/** Validates a request body and checks the route: what the API, the CLI and the map use. */
+/** Validates a request body and checks the route: what the CLI and the application service use. */
 export async function checkRequest(db: Db, body: unknown, options: CheckOptions = {}): Promise<CheckOutcome> {
   const normalised = normaliseCheckRequest(body);
   if (!normalised.ok) return normalised;
@@ -21,6 +21,29 @@ export async function checkRequest(db: Db, body: unknown, options: CheckOptions 
 
 /** Runs the check in PostGIS. Nothing is stored. */
 export async function checkRoute(db: Db, route: NormalisedRoute, options: CheckOptions = {}): Promise<CheckOutcome> {
+  const outcome = await checkRouteAsJson(db, route, options);
+  return outcome.ok ? { ok: true, report: JSON.parse(outcome.json) as CheckReport } : outcome;
+}
+
+/**
+ * The same, with the report as the JSON text PostGIS built: the API sends it on unchanged, so a
+ * large report is neither parsed nor serialised again in Node.
+ */
+export async function checkRequestAsJson(
+  db: Db,
+  body: unknown,
+  options: CheckOptions = {},
+): Promise<{ ok: true; json: string } | { ok: false; problems: InputProblem[] }> {
+  const normalised = normaliseCheckRequest(body);
+  if (!normalised.ok) return normalised;
+  return checkRouteAsJson(db, normalised.route, options);
+}
+
+async function checkRouteAsJson(
+  db: Db,
+  route: NormalisedRoute,
+  options: CheckOptions,
+): Promise<{ ok: true; json: string } | { ok: false; problems: InputProblem[] }> {
   const approx = approximateLengthM(route);
   if (approx > CHECK_LIMITS.maxLengthM * 1.05) {
     return {
@@ -38,14 +61,14 @@ export async function checkRoute(db: Db, route: NormalisedRoute, options: CheckO
     as_of: (options.asOf ?? new Date()).toISOString().slice(0, 10),
     exclude_application: options.excludeApplicationId ?? null,
   });
-  const { outsideM, ...report } = result.rows[0].report as CheckReport & { outsideM: number };
-  if (report.lengthM > CHECK_LIMITS.maxLengthM) {
-    return { ok: false, problems: [{ path: "route", message: `Die Trasse ist ${Math.round(report.lengthM / 1000)} km lang; erlaubt sind höchstens ${CHECK_LIMITS.maxLengthM / 1000} km.` }] };
+  const row = result.rows[0] as { length_m: number; outside_m: number; report: string };
+  if (row.length_m > CHECK_LIMITS.maxLengthM) {
+    return { ok: false, problems: [{ path: "route", message: `Die Trasse ist ${Math.round(row.length_m / 1000)} km lang; erlaubt sind höchstens ${CHECK_LIMITS.maxLengthM / 1000} km.` }] };
   }
-  if (report.lengthM > 0 && outsideM >= report.lengthM - 1) {
+  if (row.length_m > 0 && row.outside_m >= row.length_m - 1) {
     return { ok: false, problems: [{ path: "route", message: "Die Trasse liegt vollständig außerhalb des Portalgebiets (Hessen und Rheinland-Pfalz). Ist das Koordinatensystem richtig angegeben?" }] };
   }
-  return { ok: true, report };
+  return { ok: true, json: row.report };
 }
 
 const EARTH_RADIUS_M = 6_371_008.8;

@@ -188,6 +188,12 @@ describe("route check", () => {
     await knex("applications").where({ id: app.id }).delete();
   });
 
+  it("checks a route whose length divides into one piece more than it should in floating point", async () => {
+    // 5001.020000000019 / (5001.020000000019 / 1000) = 1000.0000000000001: once made a zero-length last piece and a 500
+    const report = await check(route([[500000, 5562500], [505001.02, 5562500]]));
+    expect(report.lengthM).toBe(5001);
+  });
+
   it("finds a route drawn twice over itself, and stores nothing", async () => {
     const knex = db.current.knex;
     const counts = async () => (await knex.raw("select (select count(*) from applications)::int a, (select count(*) from audit_events)::int b")).rows[0];
