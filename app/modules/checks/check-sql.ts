@@ -75,16 +75,9 @@ route_gemeinden AS MATERIALIZED (
   SELECT a.ags, a.name, a.geom FROM admin_areas a, route rt
   WHERE a.level = 'gemeinde' AND ST_Intersects(a.geom, rt.geom)
 ),
-piece_gemeinde AS (
-  SELECT DISTINCT ON (x.fi, x.pi, x.ni) x.fi, x.pi, x.ni, g.ags, g.name
-  FROM route_gemeinden g
-  CROSS JOIN LATERAL (SELECT pg.fi, pg.pi, pg.ni FROM piece_geo pg WHERE ST_Intersects(g.geom, pg.mid)) x
-  ORDER BY x.fi, x.pi, x.ni, g.ags
-),
 matched AS (
   SELECT pg.fi, pg.pi, pg.ni, pg.method, pg.geom, pg.az,
-         r.id AS road_id, r.road_class, r.authority_id, r.name, r.ref, r.bridge, r.tunnel, r.surface,
-         g.ags, g.name AS gemeinde_name
+         r.id AS road_id, r.road_class, r.authority_id, r.name, r.ref, r.bridge, r.tunnel, r.surface
   FROM piece_geo pg
   CROSS JOIN settings st
   LEFT JOIN LATERAL (
@@ -99,46 +92,40 @@ matched AS (
     ORDER BY c.dist, c.id
     LIMIT 1
   ) r ON true
-  LEFT JOIN piece_gemeinde g ON g.fi = pg.fi AND g.pi = pg.pi AND g.ni = pg.ni
 ),
 first_pass AS (
   SELECT m.*, m.road_id IS NOT NULL AS on_road,
          row_number() OVER (PARTITION BY m.fi, m.pi ORDER BY m.ni)
-         - row_number() OVER (PARTITION BY m.fi, m.pi, m.road_id IS NOT NULL, m.authority_id, m.ags, m.road_class ORDER BY m.ni) AS grp
+         - row_number() OVER (PARTITION BY m.fi, m.pi, m.road_id IS NOT NULL, m.authority_id, m.road_class ORDER BY m.ni) AS grp
   FROM matched m
 ),
 islands AS (
-  SELECT fi, pi, grp, on_road, authority_id, ags, road_class, min(gemeinde_name) AS gemeinde_name,
-         min(ni) AS first_ni, max(ni) AS last_ni, sum(ST_Length(geom)) AS len
-  FROM first_pass GROUP BY fi, pi, grp, on_road, authority_id, ags, road_class
+  SELECT fi, pi, grp, on_road, authority_id, road_class, min(ni) AS first_ni, max(ni) AS last_ni, sum(ST_Length(geom)) AS len
+  FROM first_pass GROUP BY fi, pi, grp, on_road, authority_id, road_class
 ),
 blips AS (
   -- a short island between two longer islands of the same kind is junction noise (a side street
   -- joining at a shallow angle, a gap in the road data): it takes its neighbours' kind
-  SELECT c.fi, c.pi, c.first_ni, c.last_ni, c.p_on AS on_road, c.p_auth AS authority_id, c.p_ags AS ags,
-         c.p_class AS road_class, c.p_name AS gemeinde_name
+  SELECT c.fi, c.pi, c.first_ni, c.last_ni, c.p_on AS on_road, c.p_auth AS authority_id, c.p_class AS road_class
   FROM (
     SELECT i.*,
-           lag(on_road) OVER w AS p_on, lag(authority_id) OVER w AS p_auth, lag(ags) OVER w AS p_ags,
-           lag(road_class) OVER w AS p_class, lag(gemeinde_name) OVER w AS p_name, lag(len) OVER w AS p_len,
-           lead(on_road) OVER w AS n_on, lead(authority_id) OVER w AS n_auth, lead(ags) OVER w AS n_ags,
-           lead(road_class) OVER w AS n_class, lead(len) OVER w AS n_len
+           lag(on_road) OVER w AS p_on, lag(authority_id) OVER w AS p_auth, lag(road_class) OVER w AS p_class,
+           lag(len) OVER w AS p_len,
+           lead(on_road) OVER w AS n_on, lead(authority_id) OVER w AS n_auth, lead(road_class) OVER w AS n_class,
+           lead(len) OVER w AS n_len
     FROM islands i
     WINDOW w AS (PARTITION BY fi, pi ORDER BY first_ni)
   ) c
   CROSS JOIN step s
   WHERE (c.len < greatest(15, 1.5 * s.m) OR (c.len <= 50 AND c.len * 2 < least(c.p_len, c.n_len)))
     AND c.p_on IS NOT NULL AND c.n_on IS NOT NULL AND c.p_on = c.n_on
-    AND c.p_auth IS NOT DISTINCT FROM c.n_auth AND c.p_ags IS NOT DISTINCT FROM c.n_ags
-    AND c.p_class IS NOT DISTINCT FROM c.n_class
+    AND c.p_auth IS NOT DISTINCT FROM c.n_auth AND c.p_class IS NOT DISTINCT FROM c.n_class
 ),
 smoothed AS (
   SELECT fp.fi, fp.pi, fp.ni, fp.method, fp.geom,
          coalesce(b.on_road, fp.on_road) AS on_road,
          CASE WHEN b.fi IS NULL THEN fp.authority_id ELSE b.authority_id END AS authority_id,
-         CASE WHEN b.fi IS NULL THEN fp.ags ELSE b.ags END AS ags,
          CASE WHEN b.fi IS NULL THEN fp.road_class ELSE b.road_class END AS road_class,
-         CASE WHEN b.fi IS NULL THEN fp.gemeinde_name ELSE b.gemeinde_name END AS gemeinde_name,
          CASE WHEN b.fi IS NULL THEN fp.name END AS name,
          CASE WHEN b.fi IS NULL THEN fp.ref END AS ref,
          fp.bridge, fp.tunnel, fp.surface
@@ -148,23 +135,47 @@ smoothed AS (
 keyed AS (
   SELECT sm.*,
          row_number() OVER (PARTITION BY sm.fi, sm.pi ORDER BY sm.ni)
-         - row_number() OVER (PARTITION BY sm.fi, sm.pi, sm.on_road, sm.authority_id, sm.ags, sm.road_class ORDER BY sm.ni) AS grp
+         - row_number() OVER (PARTITION BY sm.fi, sm.pi, sm.on_road, sm.authority_id, sm.road_class ORDER BY sm.ni) AS grp
   FROM smoothed sm
 ),
 groups AS (
-  SELECT k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.ags, k.road_class,
-         min(k.gemeinde_name) AS gemeinde_name, min(k.method) AS method, min(k.ni) AS first_ni,
+  SELECT k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.road_class,
+         min(k.method) AS method, min(k.ni) AS first_ni,
          ST_LineMerge(ST_Collect(k.geom ORDER BY k.ni)) AS geom,
          sum(ST_Length(k.geom)) AS length_m,
          coalesce(bool_or(k.bridge), false) AS bridge, coalesce(bool_or(k.tunnel), false) AS tunnel,
          array_remove(array_agg(DISTINCT k.surface), NULL) AS surfaces,
          jsonb_agg(DISTINCT jsonb_build_object('name', k.name, 'ref', k.ref)) FILTER (WHERE k.on_road AND (k.name IS NOT NULL OR k.ref IS NOT NULL)) AS roads
   FROM keyed k
-  GROUP BY k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.ags, k.road_class
+  GROUP BY k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.road_class
+),
+-- road stretches are cut exactly at Gemeinde boundaries: intersected with the Gemeinden the route touches
+gemeinde_parts AS (
+  SELECT g.fi, g.pi, g.grp, rg.ags, rg.name AS gemeinde_name, x.geom
+  FROM groups g
+  JOIN route_gemeinden rg ON g.on_road AND ST_Intersects(rg.geom, g.geom)
+  CROSS JOIN LATERAL (SELECT ST_LineMerge(ST_CollectionExtract(ST_Intersection(g.geom, rg.geom), 2)) AS geom) x
+  WHERE ST_Length(x.geom) > 0.5
+),
+covered AS (SELECT fi, pi, grp, sum(ST_Length(geom)) AS length_m FROM gemeinde_parts GROUP BY fi, pi, grp),
+split AS (
+  SELECT g.fi, g.pi, g.first_ni, g.authority_id, g.road_class, g.method, g.bridge, g.tunnel, g.surfaces, g.roads,
+         gp.ags, gp.gemeinde_name, coalesce(gp.geom, g.geom) AS geom
+  FROM groups g
+  LEFT JOIN gemeinde_parts gp ON gp.fi = g.fi AND gp.pi = g.pi AND gp.grp = g.grp
+  WHERE g.on_road
+  UNION ALL
+  -- the part of a stretch that lies in no Gemeinde (outside the portal area, or a gap in the boundaries)
+  SELECT g.fi, g.pi, g.first_ni, g.authority_id, g.road_class, g.method, g.bridge, g.tunnel, g.surfaces, g.roads,
+         NULL, NULL, ST_Difference(g.geom, (SELECT ST_Union(geom) FROM route_gemeinden))
+  FROM groups g JOIN covered c ON c.fi = g.fi AND c.pi = g.pi AND c.grp = g.grp
+  WHERE g.on_road AND c.length_m < g.length_m - 0.5
 ),
 sections AS (
-  SELECT g.*, (row_number() OVER (ORDER BY g.fi, g.pi, g.first_ni) - 1)::int AS section_index
-  FROM groups g WHERE g.on_road
+  SELECT sp.*, ST_Length(sp.geom) AS length_m,
+         (row_number() OVER (ORDER BY sp.fi, sp.pi, sp.first_ni,
+            ST_LineLocatePoint(pp.geom, ST_PointN(ST_GeometryN(sp.geom, 1), 1))) - 1)::int AS section_index
+  FROM split sp JOIN part_pieces pp ON pp.fi = sp.fi AND pp.pi = sp.pi
 ),
 method_findings AS (
   SELECT DISTINCT ON (s.section_index, ru.code)
@@ -196,12 +207,12 @@ candidates AS (
 ),
 near_base AS MATERIALIZED (
   SELECT cf.id, cf.layer_key, cf.name, cf.attributes, cf.geom, d.distance_m, ST_ClosestPoint(rt.geom, cf.geom) AS cp
-  FROM candidates c
-  CROSS JOIN LATERAL (SELECT f.* FROM conflict_features f WHERE f.id = c.id) cf
+  -- by primary key from an array: as a join the planner misjudges the few candidates and scans every feature
+  FROM conflict_features cf
   CROSS JOIN route rt CROSS JOIN max_buffer mb
   -- a plain distance, not ST_DWithin: the planner would turn that into a scan of the route's whole box
   CROSS JOIN LATERAL (SELECT ST_Distance(cf.geom, rt.geom) AS distance_m) d
-  WHERE d.distance_m <= mb.m
+  WHERE cf.id = ANY (ARRAY(SELECT id FROM candidates)) AND d.distance_m <= mb.m
 ),
 near AS (
   -- authority and method where the feature is closest to the route: the piece at that point

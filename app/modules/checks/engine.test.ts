@@ -118,6 +118,17 @@ describe("route check", () => {
     await knex("roads").where({ name: "Mühlgasse" }).delete();
   });
 
+  it("cuts a section exactly at a Gemeinde boundary", async () => {
+    const knex = db.current.knex;
+    await insertRoad(knex, "Hauptstraße", "K 9", "kreisstrasse", ids.kreis, [[501200, Y], [501800, Y]]);
+    const report = await check(route([[501250, Y + 4], [501750, Y + 4]], { method: "hdd" }));
+    expect(report.sections.map((s) => [s.gemeinde?.name, s.authority?.name, s.lengthM])).toEqual([
+      ["Prüfstadt", "Kreis Prüfland", 250],
+      ["Nachbarort", "Kreis Prüfland", 250],
+    ]);
+    await knex("roads").where({ external_id: "Hauptstraße-501200,5561000" }).delete();
+  });
+
   it("treats a perpendicular pass over a road as a crossing, not a section", async () => {
     const report = await check(route([[500450, 5560700], [500550, 5560700]]));
     expect(report.sections).toEqual([]);
