@@ -117,7 +117,7 @@ blips AS (
     WINDOW w AS (PARTITION BY fi, pi ORDER BY first_ni)
   ) c
   CROSS JOIN step s
-  WHERE (c.len < greatest(15, 1.5 * s.m) OR (c.len <= 50 AND c.len * 2 < least(c.p_len, c.n_len)))
+  WHERE (c.len < greatest(15, 1.5 * s.m) OR (c.len <= 50 AND c.len * 2 <= least(c.p_len, c.n_len)))
     AND c.p_on IS NOT NULL AND c.n_on IS NOT NULL AND c.p_on = c.n_on
     AND c.p_auth IS NOT DISTINCT FROM c.n_auth AND c.p_class IS NOT DISTINCT FROM c.n_class
 ),

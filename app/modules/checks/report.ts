@@ -11,7 +11,8 @@ export const SEVERITY_LABELS: Record<Severity, string> = {
   hint: "Hinweis",
 };
 
-type Geometry = { type: string; coordinates: unknown };
+/** GeoJSON geometry (WGS84) as it travels in JSON: points, lines, polygons and their multi forms. */
+type Geometry = { type: string; coordinates: number[] | number[][] | number[][][] | number[][][][] };
 
 export interface CheckReport {
   lengthM: number;
