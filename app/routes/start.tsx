@@ -80,6 +80,13 @@ export default function Start() {
           ))}
         </ul>
       </section>
+      {data.role === "operator" ? (
+        <p>
+          <Link className="kern-btn kern-btn--primary" to="/antraege">
+            <span className="kern-label">Zu Ihren Anträgen</span>
+          </Link>
+        </p>
+      ) : null}
       {data.roads ? (
         <section aria-labelledby="strassen">
           <h2 id="strassen" className="kern-heading-medium">
