@@ -10,7 +10,7 @@ interface HeaderUser {
 
 /** Navigation per role: only pages that exist; later capabilities add their entries here. */
 const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
-  operator: [],
+  operator: [{ to: "/antraege", label: "Anträge" }],
   authority_clerk: [],
   authority_admin: [],
   consulted_body: [],
