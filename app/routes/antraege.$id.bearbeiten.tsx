@@ -27,6 +27,7 @@ import {
   SectionPropertiesSchema,
   type DraftRoute,
 } from "~/modules/applications/schema";
+import { splitSection } from "~/modules/applications/sections.server";
 import { amendApplication, getApplication, saveDraft, submitApplication } from "~/modules/applications/service.server";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { requireRole } from "~/modules/auth/guards.server";
@@ -86,9 +87,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-/** Saving the route (every edit) does not need the page data again; everything else does. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "save-route" ? false : defaultShouldRevalidate;
+/**
+ * Saving the route (every edit) does not need the page data again while the map is shown; once the
+ * operator moved on to another step, the page reloads it, so its forms carry the new version.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, currentUrl, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "save-route" && (currentUrl.searchParams.get("schritt") ?? "trasse") === "trasse" ? false : defaultShouldRevalidate;
 
 type ActionData =
   | { intent: "save-route"; ok: boolean; version?: number; message?: string }
@@ -166,6 +170,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return json<ActionData>({ intent, ok: false, errors: fieldErrors }, { status: statusOf(saved.error) });
       }
       return redirect(`/antraege/${id}/bearbeiten?schritt=unterlagen`);
+    }
+    case "split-section": {
+      const split = await splitSection(knex, principal, id, {
+        expectedVersion: expectedVersion(formData),
+        featureIndex: Number(formData.get("featureIndex")),
+        atMetres: Number(String(formData.get("atMetres") ?? "").replace(",", ".")),
+      });
+      if (!split.ok) {
+        const errors: Record<string, string[]> = split.error.code === "invalid" ? { atMetres: [split.error.message] } : { "": [split.error.message] };
+        return json<ActionData>({ intent: "save-sections", ok: false, errors }, { status: statusOf(split.error) });
+      }
+      return redirect(`/antraege/${id}/bearbeiten?schritt=abschnitte`);
     }
     case "remove-attachment": {
       const removed = await removeAttachment(knex, principal, String(formData.get("attachmentId")));

@@ -9,11 +9,11 @@ import { listOutbox } from "~/modules/mail/outbox.server";
 export const meta: MetaFunction = () => [{ title: "E-Mails (Entwicklung) – Breitband-Portal" }];
 
 /**
- * In the embedded (demo) installation no e-mail leaves the machine: this page shows what the
- * portal would have sent. With a real database it does not exist.
+ * In the embedded or demo installation no e-mail leaves the machine: this page shows what the
+ * portal would have sent. In a production installation (real database, no demo data) it does not exist.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (env().DB_ENGINE !== "pglite") throw notFound();
+  if (env().DB_ENGINE !== "pglite" && !env().DEMO_DATA) throw notFound();
   await requireUser(request);
   return json({ mails: await listOutbox(await db(), { limit: 200 }) });
 }

@@ -7,6 +7,7 @@ import { bboxOf } from "~/components/map/report-overlay";
 import { emptyRoute, routeLines } from "~/components/map/route-value";
 import type { CheckReport } from "~/modules/checks/report";
 import { parseCoordinates } from "./coordinates";
+import { EMPTY_VIEW } from "./view";
 
 type Route = GeoJSON.FeatureCollection;
 
@@ -91,16 +92,33 @@ export function RouteStep({
     [saver, csrfToken],
   );
 
+  const pendingSave = useRef<Route | null>(null);
   const change = useCallback(
     (value: Route, { immediate = false } = {}) => {
       setRoute(value);
       setFocus(null);
       clearTimeout(checkTimer.current);
       clearTimeout(saveTimer.current);
+      pendingSave.current = value;
       checkTimer.current = setTimeout(() => void check(value), immediate ? 0 : 300);
-      saveTimer.current = setTimeout(() => save(value), immediate ? 0 : 1200);
+      saveTimer.current = setTimeout(() => {
+        pendingSave.current = null;
+        save(value);
+      }, immediate ? 0 : 1200);
     },
     [check, save],
+  );
+
+  // leaving the step (another step, another page) saves what is still waiting for the debounce
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  useEffect(
+    () => () => {
+      clearTimeout(checkTimer.current);
+      clearTimeout(saveTimer.current);
+      if (pendingSave.current) saveRef.current(pendingSave.current);
+    },
+    [],
   );
 
   // check the stored route once when the page opens
@@ -130,7 +148,7 @@ export function RouteStep({
             focus={focus}
             fitBounds={fitBounds}
             basemapStyleUrl={basemapStyleUrl}
-            initialView={initialRoute && routeBounds(initialRoute) ? undefined : { center: [9.4582, 50.6419], zoom: 14 }}
+            initialView={initialRoute && routeBounds(initialRoute) ? undefined : EMPTY_VIEW}
             onLoad={() => setLoaded(true)}
           />
         </div>

@@ -256,6 +256,7 @@ export function SectionsStep({
     );
   };
   return (
+    <>
     <Form method="post" className="kern-stack">
       <CsrfInput token={csrfToken} />
       <input type="hidden" name="intent" value="save-sections" />
@@ -388,6 +389,36 @@ export function SectionsStep({
         </button>
       </div>
     </Form>
+    <Form method="post" className="inline-form">
+      <CsrfInput token={csrfToken} />
+      <input type="hidden" name="intent" value="split-section" />
+      <input type="hidden" name="expectedVersion" value={version} />
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="split-index">
+          Abschnitt teilen (z. B. für ein anderes Verlegeverfahren)
+        </label>
+        <div className="kern-form-input__select-wrapper">
+          <select className="kern-form-input__select" id="split-index" name="featureIndex">
+            {sections.map((row, n) => (
+              <option key={row.index} value={row.index}>
+                Abschnitt {n + 1} ({row.lengthLabel})
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className={`kern-form-input${err("atMetres") ? " kern-form-input--error" : ""}`}>
+        <label className="kern-label" htmlFor="split-at">
+          bei Meter (ab Anfang des Abschnitts)
+        </label>
+        {err("atMetres") ? <p className="kern-error">{err("atMetres")}</p> : null}
+        <input className="kern-form-input__input" id="split-at" name="atMetres" type="number" min="1" step="0.1" required />
+      </div>
+      <button type="submit" className="kern-btn kern-btn--secondary">
+        <span className="kern-label">Teilen</span>
+      </button>
+    </Form>
+    </>
   );
 }
 
