@@ -78,6 +78,23 @@ export function CheckReportPanel({ report, onFocus }: { report: CheckReport; onF
         )}
       </section>
 
+      {report.sections.length > 0 ? (
+        <section aria-labelledby="report-methods">
+          <h3 id="report-methods" className="kern-heading-small">
+            Länge je Verlegeverfahren
+          </h3>
+          <ul className="kern-list">
+            {Object.entries(
+              report.sections.reduce<Record<string, number>>((sum, s) => ({ ...sum, [s.method]: (sum[s.method] ?? 0) + s.lengthM }), {}),
+            ).map(([method, length]) => (
+              <li key={method}>
+                {LAYING_METHOD_LABELS[method as keyof typeof LAYING_METHOD_LABELS]}: {metres.format(length)} m
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section aria-labelledby="report-sections">
         <h3 id="report-sections" className="kern-heading-small">
           Abschnitte ({report.sections.length})

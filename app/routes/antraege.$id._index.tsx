@@ -22,6 +22,7 @@ import {
   CASE_STATUS_LABELS,
   germanToday,
   OPEN_CASE_STATUSES,
+  TRAFFIC_IMPACT_LABELS,
 } from "~/modules/applications/schema";
 import { getApplication, reportCompletion, reportWorksStarted, withdrawApplication } from "~/modules/applications/service.server";
 import { requireCsrf } from "~/modules/auth/csrf.server";
@@ -39,7 +40,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const application = await getApplication(knex, principal, params.id!);
   if (!application) throw applicationNotFound();
   const messages = await Promise.all(application.cases.map(async (c) => ({ caseId: c.id, messages: (await listMessages(knex, principal, c.id)) ?? [] })));
-  const latest = application.versions.at(-1) ?? null;
+  // ?fassung=N shows an earlier version (they all stay readable after an amendment)
+  const requested = Number(new URL(request.url).searchParams.get("fassung"));
+  const latest = application.versions.find((v) => v.versionNo === requested) ?? application.versions.at(-1) ?? null;
   return json({
     csrfToken: context.csrfToken,
     basemapStyleUrl: env().BASEMAP_STYLE_URL ?? null,
@@ -51,7 +54,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       draftRoute: undefined,
       versions: application.versions.map((v) => ({ versionNo: v.versionNo, submittedAt: v.submittedAt, reason: v.reason })),
     },
-    latest: latest && { route: latest.route, report: latest.checkReport },
+    latest: latest && { versionNo: latest.versionNo, route: latest.route, report: latest.checkReport, form: latest.form },
     messages,
   });
 }
@@ -215,13 +218,30 @@ export default function ApplicationPage() {
       {latest ? (
         <section aria-labelledby="trasse">
           <h2 id="trasse" className="kern-heading-medium">
-            Trasse (Fassung {application.currentVersion})
+            Trasse (Fassung {latest.versionNo}
+            {latest.versionNo !== application.currentVersion ? `, nicht die aktuelle – aktuell ist Fassung ${application.currentVersion}` : ""})
           </h2>
           <div className="editor">
             <div className="editor__map">
               <RouteMapLazy value={latest.route} report={latest.report} focus={focus} fitBounds={bounds} basemapStyleUrl={basemapStyleUrl} />
             </div>
             <aside className="editor__side">
+              <dl className="kern-description-list">
+                {[
+                  ["Projektgebiet", latest.form.area],
+                  ["Ansprechperson", [latest.form.contact?.name, latest.form.contact?.email, latest.form.contact?.phone].filter(Boolean).join(", ")],
+                  ["Nutzungsberechtigung (§ 125 TKG)", [latest.form.rightOfWay?.reference, latest.form.rightOfWay?.date].filter(Boolean).join(" vom ")],
+                  ["Bauzeit", latest.form.period?.start && latest.form.period.end ? `${latest.form.period.start} bis ${latest.form.period.end}` : null],
+                  ["Verkehr", latest.form.traffic?.impact ? `${TRAFFIC_IMPACT_LABELS[latest.form.traffic.impact]}${latest.form.traffic.description ? `: ${latest.form.traffic.description}` : ""}` : null],
+                ]
+                  .filter(([, value]) => value)
+                  .map(([key, value]) => (
+                    <div key={key} className="kern-description-list-item">
+                      <dt className="kern-description-list-item__key">{key}</dt>
+                      <dd className="kern-description-list-item__value">{value}</dd>
+                    </div>
+                  ))}
+              </dl>
               <CheckReportPanel report={latest.report} onFocus={setFocus} />
             </aside>
           </div>
@@ -391,7 +411,10 @@ export default function ApplicationPage() {
         <ol className="kern-list kern-list--number">
           {application.versions.map((v) => (
             <li key={v.versionNo}>
-              Fassung {v.versionNo}, eingereicht {dateTime.format(new Date(v.submittedAt))}
+              <Link className="kern-link" to={`?fassung=${v.versionNo}#trasse`}>
+                Fassung {v.versionNo}
+              </Link>
+              , eingereicht {dateTime.format(new Date(v.submittedAt))}
               {v.reason ? ` – ${v.reason}` : ""}
             </li>
           ))}

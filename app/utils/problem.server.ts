@@ -24,7 +24,8 @@ const MAX_JSON_BYTES_DEFAULT = 5 * 1024 * 1024;
 
 /**
  * Reads a JSON request body with a size limit. Throws a problem response for a wrong content
- * type (415), an oversized body (413) or invalid JSON (400) — never lets a parser error become a 500.
+ * type (415), and 422 for an oversized body or invalid JSON — content the API cannot process, as
+ * the route check's contract states — never lets a parser error become a 500.
  */
 export async function readJsonBody(request: Request, maxBytes = MAX_JSON_BYTES_DEFAULT): Promise<unknown> {
   const type = request.headers.get("Content-Type") ?? "";
@@ -33,7 +34,7 @@ export async function readJsonBody(request: Request, maxBytes = MAX_JSON_BYTES_D
   }
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   const tooLarge = () =>
-    problem(413, "Anfrage zu groß", `Die Anfrage darf höchstens ${Math.round(maxBytes / 1024 / 1024)} MB groß sein.`);
+    problem(422, "Anfrage zu groß", `Die Anfrage darf höchstens ${Math.round(maxBytes / 1024 / 1024)} MB groß sein.`);
   if (declared > maxBytes) throw tooLarge();
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
@@ -54,6 +55,6 @@ export async function readJsonBody(request: Request, maxBytes = MAX_JSON_BYTES_D
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw problem(400, "Ungültiges JSON", `Der Inhalt ist kein gültiges JSON: ${(error as Error).message}`);
+    throw problem(422, "Ungültiges JSON", `Der Inhalt ist kein gültiges JSON: ${(error as Error).message}`);
   }
 }
