@@ -31,7 +31,7 @@ import { ArgsError, parseBenchArgs, USAGE, type BenchArgs } from "./bench/args";
 import { generateNetwork, type GenerationResult } from "./bench/generate";
 import { makeGrid, type Grid } from "./bench/grid";
 import { buildRoutes, type BenchRoute } from "./bench/routes";
-import { BenchClient, ROOT, startPortal } from "./bench/server";
+import { ROOT, signedInClient, startPortal } from "./bench/server";
 import { ms, percentile, table } from "./bench/stats";
 
 type Engine = "postgres" | "pglite";
@@ -233,8 +233,7 @@ async function measureHttp(
   args: BenchArgs,
   sql: Map<number, SqlResult>,
 ): Promise<Map<number, number[]>> {
-  const client = new BenchClient(baseUrl);
-  await client.login(OPERATOR.email, OPERATOR.password);
+  const client = await signedInClient(baseUrl, OPERATOR.email, OPERATOR.password);
   const results = new Map<number, number[]>();
   for (const route of routes) {
     const json = JSON.stringify(route.body);

@@ -24,7 +24,7 @@ export function TextField({
   field: FieldMeta;
   label: string;
   hint?: string;
-  type?: "text" | "email" | "password" | "tel" | "url";
+  type?: "text" | "email" | "password" | "tel" | "url" | "date";
   autoComplete?: string;
   required?: boolean;
   autoFocus?: boolean;
@@ -61,6 +61,33 @@ export function TextField({
         aria-describedby={describedBy}
         aria-required={required || undefined}
         autoFocus={autoFocus}
+      />
+    </div>
+  );
+}
+
+/** A labelled KERN textarea (always optional here: required long texts are checked by the schema). */
+export function TextAreaField({ field, label, hint }: { field: FieldMeta; label: string; hint?: string }) {
+  const hasError = Boolean(field.errors?.length);
+  return (
+    <div className={`kern-form-input${hasError ? " kern-form-input--error" : ""}`}>
+      <label className="kern-label" htmlFor={field.id}>
+        {label} <span className="kern-label__optional"> – optional</span>
+      </label>
+      {hint ? <div className="kern-hint">{hint}</div> : null}
+      {hasError ? (
+        <p className="kern-error" id={`${field.id}-error`}>
+          <span className="kern-body">{field.errors?.join(" ")}</span>
+        </p>
+      ) : null}
+      <textarea
+        className={`kern-form-input__input${hasError ? " kern-form-input__input--error" : ""}`}
+        id={field.id}
+        name={field.name}
+        rows={4}
+        defaultValue={field.initialValue as string | undefined}
+        aria-invalid={hasError || undefined}
+        aria-describedby={hasError ? `${field.id}-error` : undefined}
       />
     </div>
   );

@@ -1,7 +1,7 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { Form, Link } from "@remix-run/react";
-import { Alert, CsrfInput, SelectField, TextField } from "~/components/forms";
+import { Alert, CsrfInput, SelectField, TextAreaField, TextField } from "~/components/forms";
 import { ELEMENT_TYPE_LABELS, ELEMENT_TYPES } from "~/components/map/route-map";
 import type { MissingItem } from "~/modules/applications/completeness";
 import {
@@ -109,14 +109,14 @@ export function DetailsStep({
         <legend className="kern-title">Nutzungsberechtigung nach § 125 TKG</legend>
         <div className="kern-fieldset__body kern-stack">
           <TextField field={rightOfWay.reference} label="Aktenzeichen der Bundesnetzagentur" required />
-          <DateField field={rightOfWay.date} label="Datum" required />
+          <TextField field={rightOfWay.date} label="Datum" type="date" required />
         </div>
       </fieldset>
       <fieldset className="kern-fieldset">
         <legend className="kern-title">Bauzeit und Verkehr</legend>
         <div className="kern-fieldset__body kern-stack">
-          <DateField field={period.start} label="Geplanter Baubeginn" required />
-          <DateField field={period.end} label="Geplantes Bauende" required />
+          <TextField field={period.start} label="Geplanter Baubeginn" type="date" required />
+          <TextField field={period.end} label="Geplantes Bauende" type="date" required />
           <SelectField
             field={traffic.impact}
             label="Verkehrsbeeinträchtigung"
@@ -133,60 +133,6 @@ export function DetailsStep({
         </button>
       </div>
     </Form>
-  );
-}
-
-type Meta = { id: string; name: string; errors?: string[]; initialValue?: unknown };
-
-function DateField({ field, label, required }: { field: Meta; label: string; required?: boolean }) {
-  const hasError = Boolean(field.errors?.length);
-  return (
-    <div className={`kern-form-input${hasError ? " kern-form-input--error" : ""}`}>
-      <label className="kern-label" htmlFor={field.id}>
-        {label}
-        {required ? null : <span className="kern-label__optional"> – optional</span>}
-      </label>
-      {hasError ? (
-        <p className="kern-error" id={`${field.id}-error`}>
-          <span className="kern-body">{field.errors?.join(" ")}</span>
-        </p>
-      ) : null}
-      <input
-        className={`kern-form-input__input kern-form-input__input--width-10${hasError ? " kern-form-input__input--error" : ""}`}
-        type="date"
-        id={field.id}
-        name={field.name}
-        defaultValue={field.initialValue as string | undefined}
-        aria-invalid={hasError || undefined}
-        aria-describedby={hasError ? `${field.id}-error` : undefined}
-      />
-    </div>
-  );
-}
-
-function TextAreaField({ field, label, hint }: { field: Meta; label: string; hint?: string }) {
-  const hasError = Boolean(field.errors?.length);
-  return (
-    <div className={`kern-form-input${hasError ? " kern-form-input--error" : ""}`}>
-      <label className="kern-label" htmlFor={field.id}>
-        {label} <span className="kern-label__optional"> – optional</span>
-      </label>
-      {hint ? <div className="kern-hint">{hint}</div> : null}
-      {hasError ? (
-        <p className="kern-error" id={`${field.id}-error`}>
-          <span className="kern-body">{field.errors?.join(" ")}</span>
-        </p>
-      ) : null}
-      <textarea
-        className={`kern-form-input__input${hasError ? " kern-form-input__input--error" : ""}`}
-        id={field.id}
-        name={field.name}
-        rows={4}
-        defaultValue={field.initialValue as string | undefined}
-        aria-invalid={hasError || undefined}
-        aria-describedby={hasError ? `${field.id}-error` : undefined}
-      />
-    </div>
   );
 }
 

@@ -150,11 +150,17 @@ groups AS (
   GROUP BY k.fi, k.pi, k.grp, k.on_road, k.authority_id, k.road_class
 ),
 -- road stretches are cut exactly at Gemeinde boundaries: intersected with the Gemeinden the route touches
-gemeinde_parts AS (
-  SELECT g.fi, g.pi, g.grp, rg.ags, rg.name AS gemeinde_name, x.geom
+gemeinde_raw AS (
+  SELECT g.fi, g.pi, g.grp, rg.ags, rg.name AS gemeinde_name, ST_CollectionExtract(ST_Intersection(g.geom, rg.geom), 2) AS geom
   FROM groups g
   JOIN route_gemeinden rg ON g.on_road AND ST_Intersects(rg.geom, g.geom)
-  CROSS JOIN LATERAL (SELECT ST_LineMerge(ST_CollectionExtract(ST_Intersection(g.geom, rg.geom), 2)) AS geom) x
+),
+gemeinde_parts AS (
+  -- a street on a boundary lies in both Gemeinden; it is counted once, for the lower AGS
+  SELECT r.fi, r.pi, r.grp, r.ags, r.gemeinde_name, x.geom
+  FROM gemeinde_raw r
+  CROSS JOIN LATERAL (SELECT ST_LineMerge(coalesce(ST_Difference(r.geom, (
+      SELECT ST_Union(o.geom) FROM gemeinde_raw o WHERE o.fi = r.fi AND o.pi = r.pi AND o.grp = r.grp AND o.ags < r.ags)), r.geom)) AS geom) x
   WHERE ST_Length(x.geom) > 0.5
 ),
 covered AS (SELECT fi, pi, grp, sum(ST_Length(geom)) AS length_m FROM gemeinde_parts GROUP BY fi, pi, grp),

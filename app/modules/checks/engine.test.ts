@@ -129,6 +129,14 @@ describe("route check", () => {
     await knex("roads").where({ external_id: "Hauptstraße-501200,5561000" }).delete();
   });
 
+  it("counts a street on a Gemeinde boundary once, for the Gemeinde with the lower AGS", async () => {
+    const knex = db.current.knex;
+    await insertRoad(knex, "Grenzweg", null, "gemeindestrasse", ids.gemeinde, [[501500, 5561200], [501500, 5561800]]);
+    const report = await check(route([[501500, 5561300], [501500, 5561700]], { method: "hdd" }));
+    expect(report.sections.map((s) => [s.gemeinde?.name, s.lengthM])).toEqual([["Prüfstadt", 400]]);
+    await knex("roads").where({ name: "Grenzweg" }).delete();
+  });
+
   it("treats a perpendicular pass over a road as a crossing, not a section", async () => {
     const report = await check(route([[500450, 5560700], [500550, 5560700]]));
     expect(report.sections).toEqual([]);
