@@ -4,7 +4,7 @@
  * {featureIndex, coordinates, method, depthM}), :srid, :period_start, :period_end, :as_of,
  * :exclude_application.
  *
- * How a route becomes sections: each drawn line is cut into pieces of ≥ 5 m (about 1,000 per
+ * How a route becomes sections: each drawn line is cut into pieces of ≥ 5 m (about 800 per
  * route at most); each piece is matched to the nearest road within the match distance whose direction is
  * within 35° of the piece's (so a route on the sidewalk follows its street, and a perpendicular
  * pass over a road does not become part of it); consecutive pieces with the same authority,
@@ -49,7 +49,7 @@ parts AS (
   FROM json_array_elements(:parts::json) WITH ORDINALITY AS t(p, ord)
 ),
 route AS (SELECT ST_Collect(geom) AS geom, sum(ST_Length(geom)) AS length_m FROM parts),
-step AS (SELECT greatest(5.0, length_m / 1000.0) AS m FROM route),
+step AS (SELECT greatest(5.0, length_m / 800.0) AS m FROM route),
 -- cnt equal pieces per part; the epsilon keeps 1000.0000000001 from making a zero-length last piece
 part_pieces AS (
   SELECT p.*, greatest(ceil(ST_Length(p.geom) / s.m - 1e-9)::int, 1) AS cnt
