@@ -36,6 +36,14 @@ describe("configuration", () => {
     for (const name of ["PORT", "DATABASE_URL", "BASE_URL", "SESSION_SECRET", "DEMO_DATA"]) expect(message).toContain(`- ${name}:`);
   });
 
+  it("reads the basemap's further origins as a list and refuses a non-URL", () => {
+    expect(parseEnv({ DATA_DIR: dataDir(), BASEMAP_ORIGINS: "https://a.example, https://b.example" }).BASEMAP_ORIGINS).toEqual([
+      "https://a.example",
+      "https://b.example",
+    ]);
+    expect(() => parseEnv({ DATA_DIR: dataDir(), BASEMAP_ORIGINS: "kein-origin" })).toThrow(/BASEMAP_ORIGINS/);
+  });
+
   it("requires a session secret in production with a real database", () => {
     expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://u@h/db" })).toThrow(/SESSION_SECRET: is required/);
   });

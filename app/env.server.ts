@@ -27,6 +27,12 @@ const EnvSchema = z
     SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
     DEMO_DATA: booleanFlag.optional(),
     BASEMAP_STYLE_URL: z.string().url().optional(),
+    /** further origins the basemap loads tiles, sprites and fonts from (comma-separated), for the CSP */
+    BASEMAP_ORIGINS: z
+      .string()
+      .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.string().url("each entry must be an origin like https://sgx.geodatenzentrum.de")))
+      .optional(),
     SMTP_HOST: z.string().min(1).optional(),
     SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
     SMTP_USER: z.string().optional(),

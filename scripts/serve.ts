@@ -48,6 +48,8 @@ app.use((_req, res, next) => {
   next();
 });
 const https = env.BASE_URL.startsWith("https://");
+// A basemap (BASEMAP_STYLE_URL) is fetched by the browser: its origins must be allowed, nothing else.
+const basemapOrigins = [env.BASEMAP_STYLE_URL, ...(env.BASEMAP_ORIGINS ?? [])].filter((u): u is string => Boolean(u)).map((u) => new URL(u).origin);
 app.use(
   helmet({
     contentSecurityPolicy: {
@@ -56,10 +58,10 @@ app.use(
         "default-src": ["'self'"],
         "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", ...basemapOrigins],
         "font-src": ["'self'", "data:"],
         "worker-src": ["'self'", "blob:"],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", ...basemapOrigins],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
