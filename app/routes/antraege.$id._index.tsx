@@ -28,7 +28,7 @@ import { getApplication, reportCompletion, reportWorksStarted, withdrawApplicati
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { readRouteFile } from "~/modules/layers/route-file.server";
-import { applicationNotFound, statusOf } from "~/utils/application-errors.server";
+import { applicationNotFound, errorText, statusOf } from "~/utils/application-errors.server";
 import { readForm } from "~/utils/form.server";
 
 export const links: LinksFunction = () => [...mapLinks];
@@ -96,7 +96,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       homesPassed: Number.isFinite(homesPassed) && String(form.get("homesPassed") ?? "").trim() !== "" ? homesPassed : (undefined as never),
       asBuilt: asBuilt as never,
     });
-    if (!result.ok) return fail(result.error.code === "invalid" ? result.error.fieldErrors.map((e) => e.message).join(" ") : result.error.message, statusOf(result.error));
+    if (!result.ok) return fail(errorText(result.error), statusOf(result.error));
     return redirect(`/antraege/${id}?fertig=1`);
   }
 
@@ -105,7 +105,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   switch (formData.get("intent")) {
     case "message": {
       const posted = await postMessage(knex, principal, String(formData.get("caseId")), String(formData.get("body") ?? ""));
-      if (!posted.ok) return fail(posted.error.code === "invalid" ? posted.error.fieldErrors.map((e) => e.message).join(" ") : posted.error.message, statusOf(posted.error));
+      if (!posted.ok) return fail(errorText(posted.error), statusOf(posted.error));
       return redirect(`/antraege/${id}#nachrichten`);
     }
     case "withdraw": {
@@ -118,7 +118,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const date = DateSchema.safeParse(formData.get("date"));
       if (!date.success) return fail("Bitte geben Sie das Datum des Baubeginns an.", 422);
       const result = await reportWorksStarted(knex, principal, id, { expectedVersion, date: date.data });
-      if (!result.ok) return fail(result.error.code === "invalid" ? result.error.fieldErrors.map((e) => e.message).join(" ") : result.error.message, statusOf(result.error));
+      if (!result.ok) return fail(errorText(result.error), statusOf(result.error));
       return redirect(`/antraege/${id}?baubeginn=1`);
     }
     default:

@@ -34,7 +34,7 @@ import { requireRole } from "~/modules/auth/guards.server";
 import type { Principal } from "~/modules/auth/session.server";
 import { checkRequest } from "~/modules/checks/engine.server";
 import type { CheckReport } from "~/modules/checks/report";
-import { applicationNotFound, statusOf } from "~/utils/application-errors.server";
+import { applicationNotFound, errorText, statusOf } from "~/utils/application-errors.server";
 import { readForm } from "~/utils/form.server";
 
 export const links: LinksFunction = () => [...mapLinks];
@@ -139,8 +139,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
       const saved = await saveDraft(knex, principal, id, { expectedVersion: expectedVersion(formData), route: route as DraftRoute | null });
       if (!saved.ok) {
-        const detail = saved.error.code === "invalid" ? saved.error.fieldErrors.map((e) => e.message).join(" ") : saved.error.message;
-        return json<ActionData>({ intent, ok: false, message: detail }, { status: statusOf(saved.error) });
+        return json<ActionData>({ intent, ok: false, message: errorText(saved.error) }, { status: statusOf(saved.error) });
       }
       return json<ActionData>({ intent, ok: true, version: saved.value.version });
     }

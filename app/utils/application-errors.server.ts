@@ -17,6 +17,11 @@ export function statusOf(error: ApplicationError): number {
   }
 }
 
+/** The German text of an error: the field messages of an invalid input, otherwise its message. */
+export function errorText(error: ApplicationError): string {
+  return error.code === "invalid" ? error.fieldErrors.map((e) => e.message).join(" ") : error.message;
+}
+
 /** Throws the German 404 page for an application the principal may not see (or that does not exist). */
 export function applicationNotFound(): Response {
   return new Response(JSON.stringify({ message: "Diesen Antrag gibt es nicht, oder Sie dürfen ihn nicht sehen." }), {
