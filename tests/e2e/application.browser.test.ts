@@ -1,15 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { EMPTY_VIEW } from "~/components/application/view";
 import { DEMO_PASSWORD } from "~/modules/demo/accounts";
 import { generateDemoRegion } from "~/modules/demo/region";
 import { launchBrowser } from "./browser";
-import { screenOffset, utm32ToLonLat } from "./map-helpers";
 
 /**
- * An operator files applications the way a user would — the route drawn with the mouse, uploaded
- * as a file, or typed with the keyboard — sees the live check, completes the form and the sections,
- * submits, and gets one case per responsible authority.
+ * An operator files applications the way a user would — the route uploaded as a file or typed
+ * with the keyboard — sees the live check, completes the form and the sections, submits, and gets
+ * one case per responsible authority. Drawing with the mouse is tested in map.browser.test.ts.
  */
 const baseUrl = inject("portalUrl");
 let browser: Browser;
@@ -29,14 +27,6 @@ function k141(): [number, number][] {
     .slice(0, 6);
   const positions = segments.flatMap((s, i) => (i === 0 ? s.geom.coordinates : s.geom.coordinates.slice(1)));
   return positions.map(([x, y]) => [x, y + 4]);
-}
-
-/** The Obergasse in Auenstadt (EPSG:25832) from its tree-lined stretch across the B 275. */
-function obergasse(): [number, number][] {
-  const segments = generateDemoRegion()
-    .roads.filter((r) => /^auenstadt-str-03-(00[5-9]|010)$/.test(r.externalId))
-    .sort((a, b) => a.externalId.localeCompare(b.externalId));
-  return segments.flatMap((s, i) => (i === 0 ? s.geom.coordinates : s.geom.coordinates.slice(1))) as [number, number][];
 }
 
 async function signIn(page: Page) {
@@ -100,46 +90,6 @@ async function completeAndSubmit(page: Page): Promise<string[]> {
 }
 
 describe("an operator files an application", () => {
-  it("draws the route with the mouse past street trees and across the B 275, sees the conflicts, completes and submits: two cases", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await signIn(page);
-    await newApplication(page, "FTTH Auenstadt West, gezeichnet");
-
-    const canvas = page.locator(".route-map__canvas canvas");
-    const box = (await canvas.boundingBox())!;
-    const view = { lon: EMPTY_VIEW.center[0], lat: EMPTY_VIEW.center[1], zoom: EMPTY_VIEW.zoom };
-    const inside = (p: { x: number; y: number }) => p.x > box.x + 30 && p.x < box.x + box.width - 60 && p.y > box.y + 30 && p.y < box.y + box.height - 30;
-    const points = obergasse()
-      .map(([x, y]) => {
-        const { dx, dy } = screenOffset(view, utm32ToLonLat(x, y));
-        return { x: box.x + box.width / 2 + dx, y: box.y + box.height / 2 + dy };
-      })
-      .filter(inside);
-    expect(points.length).toBeGreaterThanOrEqual(4);
-    await page.getByRole("button", { name: "Trasse zeichnen" }).click();
-    for (const p of points) {
-      await page.mouse.move(p.x, p.y, { steps: 3 });
-      await page.mouse.click(p.x, p.y);
-    }
-    await page.getByRole("button", { name: "Linie abschließen" }).click();
-    await waitForCheckAndSave(page);
-    await page.screenshot({ path: "tests/e2e/screenshots/application-drawn.png", fullPage: true });
-    expect(await page.locator("#report-authorities + table tbody tr").count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator("section[aria-labelledby=report-conflicts]").textContent()).toContain("Bäume");
-
-    const fileNumbers = await completeAndSubmit(page);
-    expect(fileNumbers.length).toBeGreaterThanOrEqual(2);
-    await page.screenshot({ path: "tests/e2e/screenshots/application-submitted.png", fullPage: true });
-
-    // the confirmation e-mail went to the outbox
-    await page.goto(`${baseUrl}/entwicklung/mails`);
-    expect(await page.locator("main").textContent()).toContain("j.becker@glasfasernetz-hessen.example");
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-
   it("takes the route from an uploaded GeoJSON file (EPSG:25832) and submits it; a broken file changes nothing", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await signIn(page);
@@ -162,6 +112,10 @@ describe("an operator files an application", () => {
     expect(await sections.textContent()).toContain("K 141");
 
     expect((await completeAndSubmit(page)).length).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: "tests/e2e/screenshots/application-submitted.png", fullPage: true });
+    // the confirmation e-mail went to the outbox
+    await page.goto(`${baseUrl}/entwicklung/mails`);
+    expect(await page.locator("main").textContent()).toContain("j.becker@glasfasernetz-hessen.example");
     await page.close();
   });
 
