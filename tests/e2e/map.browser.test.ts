@@ -71,7 +71,8 @@ describe("map test bench (/dev/karte)", () => {
       const url = new URL(request.url());
       if (url.pathname.startsWith("/build/") && url.pathname.endsWith(".js")) scripts.add(url.pathname);
       if (!url.pathname.startsWith("/tiles/")) return;
-      const res = await request.response();
+      // the page may close while a tile is still on its way
+      const res = await request.response().catch(() => null);
       tiles.push({ url: url.pathname, status: res?.status() ?? 0, type: res?.headers()["content-type"] });
     });
     page.on("requestfailed", (request) => {
