@@ -48,6 +48,9 @@ export function RouteStep({
   const saveTimer = useRef<ReturnType<typeof setTimeout>>();
   const checkTimer = useRef<ReturnType<typeof setTimeout>>();
 
+  useEffect(() => {
+    if (saver.data?.ok && saver.data.version) version.current = saver.data.version;
+  }, [saver.data]);
 
   const check = useCallback(async (value: Route) => {
     const lines = routeLines(value);
@@ -79,17 +82,8 @@ export function RouteStep({
     }
   }, []);
 
-  // One save at a time: a second one sent before the first returned would carry a stale version
-  // and run into the draft's optimistic lock. Edits made meanwhile are saved right after.
-  const inFlight = useRef(false);
-  const queued = useRef<Route | null>(null);
   const save = useCallback(
     (value: Route) => {
-      if (inFlight.current) {
-        queued.current = value;
-        return;
-      }
-      inFlight.current = true;
       saver.submit(
         { intent: "save-route", route: JSON.stringify(value), expectedVersion: String(version.current), csrf: csrfToken },
         { method: "post" },
@@ -97,20 +91,6 @@ export function RouteStep({
     },
     [saver, csrfToken],
   );
-  const saverBusy = useRef(false);
-  useEffect(() => {
-    if (saver.state !== "idle") {
-      saverBusy.current = true;
-      return;
-    }
-    if (!saverBusy.current) return; // only when a save has just come back
-    saverBusy.current = false;
-    if (saver.data?.ok && saver.data.version) version.current = saver.data.version;
-    inFlight.current = false;
-    const next = queued.current;
-    queued.current = null;
-    if (next && saver.data?.ok) save(next);
-  }, [saver.state, saver.data, save]);
 
   const pendingSave = useRef<Route | null>(null);
   const change = useCallback(
