@@ -8,7 +8,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { RouteStep } from "~/components/application/route-step";
 import { AttachmentsStep, DetailsStep, MissingList, SectionsStep, StepNav, STEPS, type StepKey } from "~/components/application/steps";
@@ -34,7 +34,7 @@ import { requireRole } from "~/modules/auth/guards.server";
 import type { Principal } from "~/modules/auth/session.server";
 import { checkRequest } from "~/modules/checks/engine.server";
 import type { CheckReport } from "~/modules/checks/report";
-import { applicationNotFound, errorText, statusOf } from "~/utils/application-errors.server";
+import { applicationNotFound, statusOf } from "~/utils/application-errors.server";
 import { readForm } from "~/utils/form.server";
 
 export const links: LinksFunction = () => [...mapLinks];
@@ -87,15 +87,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-/**
- * Saving the route (every edit) does not need the page data again while the map is shown; once the
- * operator moved on to another step, the page reloads it, so its forms carry the new version.
- */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, currentUrl, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "save-route" && (currentUrl.searchParams.get("schritt") ?? "trasse") === "trasse" ? false : defaultShouldRevalidate;
-
 type ActionData =
-  | { intent: "save-route"; ok: boolean; version?: number; message?: string }
   | { intent: "save-draft"; result: SubmissionResult<string[]> }
   | { intent: "save-sections" | "upload-attachment" | "submit"; ok: boolean; message?: string; errors?: Record<string, string[]>; missing?: MissingItem[] };
 
@@ -130,19 +122,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await readForm(request, context);
   const intent = formData.get("intent");
   switch (intent) {
-    case "save-route": {
-      let route: unknown;
-      try {
-        route = JSON.parse(String(formData.get("route") ?? "null"));
-      } catch {
-        return json<ActionData>({ intent, ok: false, message: "Die Trasse ist kein gültiges GeoJSON." }, { status: 400 });
-      }
-      const saved = await saveDraft(knex, principal, id, { expectedVersion: expectedVersion(formData), route: route as DraftRoute | null });
-      if (!saved.ok) {
-        return json<ActionData>({ intent, ok: false, message: errorText(saved.error) }, { status: statusOf(saved.error) });
-      }
-      return json<ActionData>({ intent, ok: true, version: saved.value.version });
-    }
     case "save-draft": {
       const submission = parseWithZod(formData, { schema: ApplicationDraftSchema });
       if (submission.status !== "success") return json<ActionData>({ intent, result: submission.reply() }, { status: 422 });
@@ -272,7 +251,7 @@ export default function EditApplication() {
       </hgroup>
       <StepNav id={application.id} current={step} />
       {step === "trasse" ? (
-        <RouteStep initialRoute={application.draftRoute} initialVersion={application.version} csrfToken={csrfToken} basemapStyleUrl={basemapStyleUrl} />
+        <RouteStep applicationId={application.id} initialRoute={application.draftRoute} initialVersion={application.version} csrfToken={csrfToken} basemapStyleUrl={basemapStyleUrl} />
       ) : null}
       {step === "angaben" ? (
         <DetailsStep

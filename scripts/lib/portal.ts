@@ -99,7 +99,15 @@ export class PortalHttpClient {
 
   /** A JSON body, given as value or as ready text. */
   postJson(pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request("POST", pathname, typeof body === "string" ? body : JSON.stringify(body), { "Content-Type": "application/json", ...headers });
+    return this.sendJson("POST", pathname, body, headers);
+  }
+
+  putJson(pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return this.sendJson("PUT", pathname, body, headers);
+  }
+
+  private sendJson(method: string, pathname: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+    return this.request(method, pathname, typeof body === "string" ? body : JSON.stringify(body), { "Content-Type": "application/json", ...headers });
   }
 
   /** The CSRF token rendered into the page's forms. */

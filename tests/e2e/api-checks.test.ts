@@ -67,3 +67,39 @@ describe("POST /api/v1/checks", () => {
     expect(res.headers.get("allow")).toBe("POST");
   });
 });
+
+describe("PUT /api/v1/applications/{id}/route (the route editor's autosave)", () => {
+  it("saves with the current version, rejects a stale one with 409, and checks the CSRF token", async () => {
+    const client = await signedIn("betreiber@demo.test");
+    const csrf = await client.csrfFrom("/antraege");
+    const created = await client.post("/antraege", { csrf, title: "Autosave über die API" });
+    expect(created.status).toBe(302);
+    const id = created.headers.get("location")!.split("/")[2]!;
+    const url = `/api/v1/applications/${id}/route`;
+    const route = { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[9.45, 50.64], [9.451, 50.641]] } }] };
+
+    const noToken = await client.putJson(url, { expectedVersion: 1, route });
+    expect(noToken.status).toBe(403);
+
+    const first = await client.putJson(url, { expectedVersion: 1, route }, { "X-CSRF-Token": csrf });
+    expect(first.status).toBe(200);
+    expect((await first.json()).version).toBe(2);
+
+    const stale = await client.putJson(url, { expectedVersion: 1, route }, { "X-CSRF-Token": csrf });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ title: "Bearbeitungskonflikt" });
+
+    const bad = await client.putJson(url, { expectedVersion: "zwei", route }, { "X-CSRF-Token": csrf });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).errors[0].path).toBe("expectedVersion");
+
+    const badRoute = await client.putJson(url, { expectedVersion: 2, route: { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[9.45]] } }] } }, { "X-CSRF-Token": csrf });
+    expect(badRoute.status).toBe(422);
+
+    const clerk = await signedIn("kreis@demo.test");
+    const clerkCsrf = await clerk.csrfFrom("/konto/passwort");
+    expect((await clerk.putJson(url, { expectedVersion: 2, route }, { "X-CSRF-Token": clerkCsrf })).status).toBe(403);
+    expect((await client.putJson("/api/v1/applications/00000000-0000-0000-0000-000000000000/route", { expectedVersion: 1, route }, { "X-CSRF-Token": csrf })).status).toBe(404);
+    expect((await client.putJson(`/api/v1/applications/kein-antrag/route`, { expectedVersion: 1, route }, { "X-CSRF-Token": csrf })).status).toBe(404);
+  });
+});

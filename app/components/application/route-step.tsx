@@ -1,4 +1,4 @@
-import { useFetcher } from "@remix-run/react";
+import { useBeforeUnload, useBlocker } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CheckReportPanel, type ReportFocus } from "~/components/check-report";
 import { Alert } from "~/components/forms";
@@ -6,27 +6,24 @@ import { RouteMapLazy } from "~/components/map/route-map";
 import { bboxOf } from "~/components/map/report-overlay";
 import { emptyRoute, routeLines } from "~/components/map/route-value";
 import type { CheckReport } from "~/modules/checks/report";
+import { routeSender, SerialSaver, type SaveStatus } from "./autosave";
 import { parseCoordinates } from "./coordinates";
 import { EMPTY_VIEW } from "./view";
 
 type Route = GeoJSON.FeatureCollection;
-
-interface SaveResult {
-  ok: boolean;
-  version?: number;
-  message?: string;
-}
 
 /**
  * Step 1: the route — drawn on the map, uploaded as a file, or typed as coordinates (the keyboard
  * path). Every change is checked at once (POST /api/v1/checks) and saved to the draft shortly after.
  */
 export function RouteStep({
+  applicationId,
   initialRoute,
   initialVersion,
   csrfToken,
   basemapStyleUrl,
 }: {
+  applicationId: string;
   initialRoute: Route | null;
   initialVersion: number;
   csrfToken: string;
@@ -42,15 +39,12 @@ export function RouteStep({
   const [focus, setFocus] = useState<ReportFocus | null>(null);
   const [fitBounds, setFitBounds] = useState<[number, number, number, number] | null>(() => (initialRoute ? routeBounds(initialRoute) : null));
   const [loaded, setLoaded] = useState(false);
-  const version = useRef(initialVersion);
   const latestCheck = useRef(0);
-  const saver = useFetcher<SaveResult>();
+  const [saveStatus, setSaveStatus] = useState<SaveStatus>({ state: "idle" });
+  // created once: it carries the draft version from save to save
+  const [saver] = useState(() => new SerialSaver<Route>(routeSender(applicationId, csrfToken), initialVersion, setSaveStatus));
   const saveTimer = useRef<ReturnType<typeof setTimeout>>();
   const checkTimer = useRef<ReturnType<typeof setTimeout>>();
-
-  useEffect(() => {
-    if (saver.data?.ok && saver.data.version) version.current = saver.data.version;
-  }, [saver.data]);
 
   const check = useCallback(async (value: Route) => {
     const lines = routeLines(value);
@@ -82,17 +76,14 @@ export function RouteStep({
     }
   }, []);
 
-  const save = useCallback(
-    (value: Route) => {
-      saver.submit(
-        { intent: "save-route", route: JSON.stringify(value), expectedVersion: String(version.current), csrf: csrfToken },
-        { method: "post" },
-      );
-    },
-    [saver, csrfToken],
-  );
-
   const pendingSave = useRef<Route | null>(null);
+  const flush = useCallback(() => {
+    clearTimeout(saveTimer.current);
+    const value = pendingSave.current;
+    pendingSave.current = null;
+    return value ? saver.save(value) : saver.settled();
+  }, [saver]);
+
   const change = useCallback(
     (value: Route, { immediate = false } = {}) => {
       setRoute(value);
@@ -101,24 +92,28 @@ export function RouteStep({
       clearTimeout(saveTimer.current);
       pendingSave.current = value;
       checkTimer.current = setTimeout(() => void check(value), immediate ? 0 : 300);
-      saveTimer.current = setTimeout(() => {
-        pendingSave.current = null;
-        save(value);
-      }, immediate ? 0 : 1200);
+      saveTimer.current = setTimeout(() => void flush(), immediate ? 0 : 1200);
     },
-    [check, save],
+    [check, flush],
   );
 
-  // leaving the step (another step, another page) saves what is still waiting for the debounce
-  const saveRef = useRef(save);
-  saveRef.current = save;
+  // Leaving the step (another step, another page) waits until the route is saved, so the next
+  // page shows it. A failed save keeps the operator here with the message; a second try leaves.
+  const unsaved = () => pendingSave.current !== null || saver.busy;
+  const blocker = useBlocker(unsaved);
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    void flush().then(() => (saver.failed ? blocker.reset() : blocker.proceed()));
+  }, [blocker, flush, saver]);
+  useBeforeUnload((event) => {
+    if (unsaved()) event.preventDefault();
+  });
   useEffect(
     () => () => {
       clearTimeout(checkTimer.current);
-      clearTimeout(saveTimer.current);
-      if (pendingSave.current) saveRef.current(pendingSave.current);
+      void flush();
     },
-    [],
+    [flush],
   );
 
   // check the stored route once when the page opens
@@ -158,9 +153,9 @@ export function RouteStep({
           </h2>
           <p className="save-state kern-body kern-body--small" role="status">
             {checkState.busy ? "Trasse wird geprüft …" : checkState.checkedMs !== null ? `Geprüft in ${checkState.checkedMs} ms. ` : ""}
-            {saver.state !== "idle" ? "Wird gespeichert …" : saver.data?.ok ? "Entwurf gespeichert." : ""}
+            {saveStatus.state === "saving" ? "Wird gespeichert …" : saveStatus.state === "saved" ? "Entwurf gespeichert." : ""}
           </p>
-          {saver.data && !saver.data.ok ? <Alert tone="danger" title="Nicht gespeichert">{<p className="kern-body">{saver.data.message}</p>}</Alert> : null}
+          {saveStatus.state === "failed" ? <Alert tone="danger" title="Nicht gespeichert">{<p className="kern-body">{saveStatus.message}</p>}</Alert> : null}
           {checkState.message ? <Alert tone="warning" title="Prüfung nicht möglich">{<p className="kern-body">{checkState.message}</p>}</Alert> : null}
           {report ? (
             <CheckReportPanel report={report} onFocus={setFocus} />
