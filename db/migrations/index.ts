@@ -5,6 +5,7 @@ import * as m0003 from "./0003_geodata";
 import * as m0004 from "./0004_audit";
 import * as m0005 from "./0005_checks";
 import * as m0006 from "./0006_applications";
+import * as m0007 from "./0007_review";
 
 interface Migration {
   name: string;
@@ -23,6 +24,7 @@ const migrations: Migration[] = [
   { name: "0004_audit", ...m0004 },
   { name: "0005_checks", ...m0005 },
   { name: "0006_applications", ...m0006 },
+  { name: "0007_review", ...m0007 },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
