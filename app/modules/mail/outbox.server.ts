@@ -1,9 +1,12 @@
 import type { Db } from "~/db.server";
+import { enqueueJob } from "~/modules/jobs/queue.server";
+import { systemClock, type Clock } from "~/utils/clock";
 
 /**
  * E-mails leave through the outbox table: written in the transaction of the event that causes
  * them (so a rolled-back change sends nothing) and sent later by a job. The dedupe key names the
- * event, so a retried action never mails twice.
+ * event, so a retried action never mails twice. Each new row gets a `mail.send` job (send.server.ts)
+ * in the same transaction.
  */
 export interface OutgoingMail {
   /** e.g. `application:<id>:v1:confirmation`; the same key is enqueued at most once */
@@ -13,17 +16,31 @@ export interface OutgoingMail {
   body: string;
 }
 
-/** Enqueues a mail; returns false when a mail with this dedupe key was enqueued before. */
-export async function enqueueMail(db: Db, mail: OutgoingMail): Promise<boolean> {
+export const MAIL_SEND_JOB = "mail.send";
+
+/** The job that sends one outbox row; the dedupe key ties it to the row, so it exists at most once. */
+export function mailSendJob(outboxId: number) {
+  return { kind: MAIL_SEND_JOB, payload: { outboxId }, dedupeKey: `mail:${outboxId}` };
+}
+
+/**
+ * Enqueues a mail and the job that sends it; returns false when a mail with this dedupe key was
+ * enqueued before (then no second job either). Pass the event's transaction.
+ */
+export async function enqueueMail(db: Db, mail: OutgoingMail, clock: Clock = systemClock): Promise<boolean> {
   const rows = await db("outbox")
     .insert({ dedupe_key: mail.dedupeKey, to_address: mail.to, subject: mail.subject, body_text: mail.body })
     .onConflict("dedupe_key")
     .ignore()
     .returning("id");
-  return rows.length > 0;
+  const row = rows[0];
+  if (!row) return false;
+  await enqueueJob(db, mailSendJob(Number(row.id)), clock);
+  return true;
 }
 
-export type OutboxStatus = "pending" | "sent" | "failed";
+/** kept: no SMTP server configured, the mail was not sent and stays readable on /entwicklung/mails */
+export type OutboxStatus = "pending" | "sent" | "failed" | "kept";
 
 export interface OutboxEntry {
   id: number;
