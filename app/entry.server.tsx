@@ -8,6 +8,9 @@ import { NonceContext } from "~/components/nonce";
 import { database } from "~/db.server";
 import { env } from "~/env.server";
 import { seedDemo } from "~/modules/demo/seed.server";
+import { coreJobHandlers, coreRecurringJobs } from "~/modules/jobs/handlers.server";
+import { startJobRunner } from "~/modules/jobs/runner.server";
+import { enqueuePendingMails } from "~/modules/mail/send.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -21,10 +24,17 @@ export async function startup(): Promise<{ engine: string; migratedMs: number; s
   const { knex, engine } = await database();
   const migratedMs = Date.now() - started;
   if (env().DEMO_DATA) await seedDemo(knex);
-  return { engine, migratedMs, seededMs: Date.now() - started - migratedMs };
+  const seededMs = Date.now() - started - migratedMs;
+  // mails written before the job runner existed, or by a CLI, get their send job
+  await enqueuePendingMails(knex);
+  runner = startJobRunner(knex, { handlers: coreJobHandlers, recurring: coreRecurringJobs });
+  return { engine, migratedMs, seededMs };
 }
 
+let runner: { stop(): Promise<void> } | null = null;
+
 export async function shutdown(): Promise<void> {
+  await runner?.stop();
   await (await database()).close();
 }
 

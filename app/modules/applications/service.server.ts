@@ -5,6 +5,7 @@ import type { Principal } from "~/modules/auth/session.server";
 import { checkRoute } from "~/modules/checks/engine.server";
 import type { CheckReport } from "~/modules/checks/report";
 import { normaliseCheckRequest } from "~/modules/checks/schema";
+import { startCaseClock } from "~/modules/deadlines/case-clock.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import {
   caseAmendedNotice,
@@ -13,6 +14,7 @@ import {
   submissionConfirmation,
   worksNotice,
 } from "~/modules/mail/templates";
+import { systemClock, type Clock } from "~/utils/clock";
 import {
   assertEditable,
   checkVersion,
@@ -164,7 +166,13 @@ interface PreparedVersion {
  * transaction. Submitting again an application that has not changed since (a retried request)
  * answers with the existing cases and writes nothing.
  */
-export async function submitApplication(db: Db, principal: Principal, id: string, input: { expectedVersion: number }): Promise<Result<SubmissionResult>> {
+export async function submitApplication(
+  db: Db,
+  principal: Principal,
+  id: string,
+  input: { expectedVersion: number },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Result<SubmissionResult>> {
   return transact(db, async (trx) => {
     const app = await lockOwnApplication(trx, principal, id);
     if (app.status === "submitted" && (await unchangedSinceLastVersion(trx, app.id))) {
@@ -176,7 +184,7 @@ export async function submitApplication(db: Db, principal: Principal, id: string
     if (app.status !== "draft") fail(closedError(app.status));
     checkVersion(app, input.expectedVersion);
     const prepared = await prepareVersion(trx, app);
-    const now = new Date();
+    const now = clock.now();
     const versionNo = app.current_version + 1;
     await insertVersion(trx, principal, app.id, versionNo, prepared, now, null);
     const operatorName = await organisationName(trx, app.operator_id);
@@ -209,7 +217,13 @@ export async function submitApplication(db: Db, principal: Principal, id: string
  * the audit event marks the clock restart); authorities the changed route no longer touches have
  * their open case withdrawn; newly touched ones get a new case; decided cases stay as they are.
  */
-export async function amendApplication(db: Db, principal: Principal, id: string, input: { expectedVersion: number; reason: string }): Promise<Result<SubmissionResult>> {
+export async function amendApplication(
+  db: Db,
+  principal: Principal,
+  id: string,
+  input: { expectedVersion: number; reason: string },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Result<SubmissionResult>> {
   const parsed = AmendSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalid(parsed.error.issues) };
   const { reason, expectedVersion } = parsed.data;
@@ -227,7 +241,7 @@ export async function amendApplication(db: Db, principal: Principal, id: string,
     }
     checkVersion(app, expectedVersion);
     const prepared = await prepareVersion(trx, app);
-    const now = new Date();
+    const now = clock.now();
     const versionNo = app.current_version + 1;
     await insertVersion(trx, principal, app.id, versionNo, prepared, now, reason);
     const operatorName = await organisationName(trx, app.operator_id);
@@ -238,7 +252,9 @@ export async function amendApplication(db: Db, principal: Principal, id: string,
       const share = affected.get(c.authority_id);
       if (OPEN_CASE_STATUSES.includes(c.status)) {
         if (share) {
-          const status: CaseStatus = c.status === "incomplete" ? "submitted" : c.status;
+          // answering a request for missing items completes the application: the clock restarts
+          const answersRequest = c.status === "incomplete";
+          const status: CaseStatus = answersRequest ? "submitted" : c.status;
           await trx("cases").where({ id: c.id }).update({
             status,
             application_version: versionNo,
@@ -247,7 +263,17 @@ export async function amendApplication(db: Db, principal: Principal, id: string,
             version: c.version + 1,
             updated_at: now,
           });
-          await audit(trx, principal, "case", c.id, "amended", { applicationId: app.id, applicationVersion: versionNo, previousStatus: c.status, status, clockRestarted: true, reason });
+          const clock = answersRequest ? await startCaseClock(trx, c.id, c.authority_id, now) : null;
+          if (answersRequest) await trx("case_requests").where({ case_id: c.id }).whereNull("answered_at").update({ answered_at: now, answered_version: versionNo });
+          await audit(trx, principal, "case", c.id, "amended", {
+            applicationId: app.id,
+            applicationVersion: versionNo,
+            previousStatus: c.status,
+            status,
+            clockRestarted: answersRequest,
+            ...(clock ? { decisionDueOn: clock.decisionDueOn } : {}),
+            reason,
+          });
           await mailAuthority(trx, c.authority_email, `case:${c.id}:v${versionNo}:amended`, caseAmendedNotice({ fileNumber: c.file_number, title, operatorName, versionNo, reason }));
         } else {
           await withdrawCase(trx, principal, c, now, { applicationId: app.id, applicationVersion: versionNo, reason: "route_no_longer_affects_authority" }, title, operatorName);
@@ -263,7 +289,8 @@ export async function amendApplication(db: Db, principal: Principal, id: string,
           version: c.version + 1,
           updated_at: now,
         });
-        await audit(trx, principal, "case", c.id, "reopened", { applicationId: app.id, applicationVersion: versionNo, fileNumber: c.file_number });
+        const clock = await startCaseClock(trx, c.id, c.authority_id, now);
+        await audit(trx, principal, "case", c.id, "reopened", { applicationId: app.id, applicationVersion: versionNo, fileNumber: c.file_number, decisionDueOn: clock.decisionDueOn });
         await mailAuthority(
           trx,
           c.authority_email,
@@ -417,6 +444,7 @@ async function openCase(
       crossings: share.crossings,
     })
     .returning("id");
+  const clock = await startCaseClock(trx, row.id, authority.id, now);
   await audit(trx, principal, "case", row.id, "created", {
     applicationId: app.id,
     authorityId: authority.id,
@@ -424,6 +452,9 @@ async function openCase(
     applicationVersion: versionNo,
     sectionLengthM: share.lengthM,
     crossings: share.crossings,
+    procedureRule: clock.rule,
+    completenessDueOn: clock.completenessDueOn,
+    decisionDueOn: clock.decisionDueOn,
   });
   const title = prepared.draft.title ?? app.title;
   await mailAuthority(

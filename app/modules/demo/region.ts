@@ -47,6 +47,8 @@ export interface DemoOrganisation {
   email: string;
   phone: string;
   letterhead: Letterhead;
+  /** consulted bodies: their field (nature, water, heritage, traffic) */
+  consultedTopic?: "nature" | "water" | "heritage" | "traffic";
 }
 
 export interface DemoAdminArea {
@@ -1638,6 +1640,7 @@ function organisations(): DemoOrganisation[] {
       slug: "unb-auenwald",
       kind: "consulted_body",
       name: "Untere Naturschutzbehörde Landkreis Auenwald",
+      consultedTopic: "nature",
       authorityLevel: null,
       state: "HE",
       ags: KREIS.ags,

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { hashPassword } from "~/modules/auth/password.server";
+import { ensureStandardConditions } from "~/modules/conditions/service.server";
 import { assignRoadAuthorities } from "~/modules/layers/authorities.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./accounts";
 import { DEMO_SOURCE, generateDemoRegion, type DemoGeometry, type DemoRegion } from "./region";
@@ -12,6 +13,7 @@ export const SEED_TABLES = [
   "conflict_layers",
   "roads",
   "conflict_features",
+  "condition_templates",
 ] as const;
 export type SeedTable = (typeof SEED_TABLES)[number];
 
@@ -60,6 +62,7 @@ export async function seedDemo(knex: Knex): Promise<SeedReport> {
           email: o.email,
           phone: o.phone,
           letterhead: JSON.stringify(o.letterhead),
+          consulted_topic: o.consultedTopic ?? null,
         })),
       ["slug"],
     );
@@ -182,6 +185,9 @@ export async function seedDemo(knex: Knex): Promise<SeedReport> {
         })),
       ["layer_key", "source", "external_id"],
     );
+
+    // every road authority starts with the standard Nebenbestimmungen and Hinweise
+    inserted.condition_templates = (await ensureStandardConditions(trx)).inserted;
 
     return { alreadySeeded: Object.values(inserted).every((n) => n === 0), inserted };
   });

@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { ROLES_BY_KIND, type OrganisationKind, type Role } from "~/modules/auth/roles";
+import { ensureStandardConditions } from "~/modules/conditions/service.server";
 import type { CreateOrganisationInput, CreateUserInput } from "./schema";
 
 export interface OrganisationSummary {
@@ -72,6 +73,7 @@ export async function createOrganisation(
       action: "created",
       payload: { ...input },
     });
+    if (input.kind === "road_authority") await ensureStandardConditions(trx, row.id);
     return { ok: true as const, id: row.id as string };
   });
 }
