@@ -11,9 +11,13 @@ interface HeaderUser {
 /** Navigation per role: only pages that exist; later capabilities add their entries here. */
 const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
   operator: [{ to: "/antraege", label: "Anträge" }],
-  authority_clerk: [],
-  authority_admin: [],
-  consulted_body: [],
+  authority_clerk: [{ to: "/faelle", label: "Posteingang" }],
+  authority_admin: [
+    { to: "/faelle", label: "Posteingang" },
+    { to: "/verwaltung/auflagen", label: "Nebenbestimmungen" },
+    { to: "/verwaltung/verfahren", label: "Verfahren" },
+  ],
+  consulted_body: [{ to: "/stellungnahmen", label: "Stellungnahmen" }],
   state_analyst: [],
   platform_admin: [
     { to: "/admin/organisationen", label: "Organisationen" },

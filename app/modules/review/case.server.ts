@@ -8,7 +8,7 @@ import { authorityProcedure, type ProcedureRule } from "~/modules/deadlines/case
 import { systemClock, type Clock } from "~/utils/clock";
 import { fastTrackEligible } from "./actions.server";
 import { caseColumns, isAuthorityStaff, type CaseRow } from "./access.server";
-import { urgencyOf, type Urgency } from "./inbox.server";
+import { urgencyOf, type Urgency } from "./schema";
 import type { Statement } from "./schema";
 
 interface CaseExtra {

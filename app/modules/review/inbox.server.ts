@@ -5,19 +5,7 @@ import type { Principal } from "~/modules/auth/session.server";
 import { berlinDate, daysBetween } from "~/modules/deadlines/calendar";
 import { systemClock, type Clock } from "~/utils/clock";
 import { isAuthorityStaff } from "./access.server";
-import type { InboxFilter } from "./schema";
-
-/** How urgent a case is, for the colour in the inbox. */
-export type Urgency = "overdue" | "critical" | "soon" | "ok" | "stopped" | "closed";
-
-export function urgencyOf(status: CaseStatus, daysLeft: number | null): Urgency {
-  if (!["submitted", "in_review", "incomplete"].includes(status)) return "closed";
-  if (status === "incomplete" || daysLeft === null) return "stopped";
-  if (daysLeft < 0) return "overdue";
-  if (daysLeft <= 3) return "critical";
-  if (daysLeft <= 14) return "soon";
-  return "ok";
-}
+import { urgencyOf, type InboxFilter, type Urgency } from "./schema";
 
 export interface InboxItem {
   id: string;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CaseStatus } from "~/modules/applications/schema";
 
 /**
  * Inputs of the review of a case by a road authority (browser-safe: the case page validates its
@@ -117,3 +118,15 @@ export const InboxFilterSchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
 });
 export type InboxFilter = z.infer<typeof InboxFilterSchema>;
+
+/** How urgent a case is, for the colour in the inbox. */
+export type Urgency = "overdue" | "critical" | "soon" | "ok" | "stopped" | "closed";
+
+export function urgencyOf(status: CaseStatus, daysLeft: number | null): Urgency {
+  if (!["submitted", "in_review", "incomplete"].includes(status)) return "closed";
+  if (status === "incomplete" || daysLeft === null) return "stopped";
+  if (daysLeft < 0) return "overdue";
+  if (daysLeft <= 3) return "critical";
+  if (daysLeft <= 14) return "soon";
+  return "ok";
+}
