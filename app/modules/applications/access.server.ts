@@ -46,13 +46,25 @@ export function invalid(issues: readonly z.ZodIssue[], prefixToDrop?: string): A
 
 /**
  * Applications the principal may read, as `a`: operators their organisation's, road authorities
- * those with a case for them, state staff and platform admins all (the project's applyScope rule).
+ * those with a case for them, consulted bodies those they were asked about, state staff and
+ * platform admins all (the project's applyScope rule).
  */
 export function readableApplications(db: Db, principal: Principal): Knex.QueryBuilder {
   const query = db("applications as a").leftJoin("cases as own_case", function () {
     this.on("own_case.application_id", "a.id").andOn("own_case.authority_id", db.raw("?", [principal.organisation.id]));
   });
-  return applyScope(query, principal, { operator: "a.operator_id", authority: "own_case.authority_id" });
+  if (principal.role === "consulted_body") {
+    query.leftJoin(
+      db.raw(
+        `(SELECT DISTINCT ac.application_id, i.body_id FROM case_involvements i JOIN cases ac ON ac.id = i.case_id
+          WHERE i.body_id = ? AND i.status <> 'cancelled') AS asked`,
+        [principal.organisation.id],
+      ),
+      "asked.application_id",
+      "a.id",
+    );
+  }
+  return applyScope(query, principal, { operator: "a.operator_id", authority: "own_case.authority_id", consultedBody: "asked.body_id" });
 }
 
 export async function canRead(db: Db, principal: Principal, applicationId: string): Promise<boolean> {

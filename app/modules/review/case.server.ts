@@ -6,6 +6,7 @@ import type { CheckReport } from "~/modules/checks/report";
 import { berlinDate, daysBetween } from "~/modules/deadlines/calendar";
 import { authorityProcedure, type ProcedureRule } from "~/modules/deadlines/case-clock.server";
 import { systemClock, type Clock } from "~/utils/clock";
+import { templatesForCase } from "~/modules/conditions/service.server";
 import { fastTrackEligible } from "./actions.server";
 import { caseColumns, isAuthorityStaff, type CaseRow } from "./access.server";
 import { urgencyOf, type Urgency } from "./schema";
@@ -234,4 +235,28 @@ export async function listStatementRequests(db: Db, principal: Principal, { cloc
 
 function iso(value: Date | string | null | undefined): string | null {
   return value === null || value === undefined ? null : new Date(value).toISOString();
+}
+
+/** What the clerk picks from on the case page: the catalogue, the consulted bodies, the clerks. */
+export async function reviewOptions(db: Db, authorityId: string) {
+  const authority = await db("organisations").where({ id: authorityId }).first("state");
+  const [templates, bodies, clerks] = await Promise.all([
+    templatesForCase(db, authorityId),
+    db("organisations")
+      .where({ kind: "consulted_body" })
+      .where((w) => w.where("state", authority?.state ?? null).orWhereNull("state"))
+      .orderBy("name")
+      .select("id", "name", "consulted_topic as topic"),
+    db("memberships as m")
+      .join("users as u", "u.id", "m.user_id")
+      .where({ "m.organisation_id": authorityId, "u.is_active": true })
+      .whereIn("m.role", ["authority_clerk", "authority_admin"])
+      .orderBy("u.name")
+      .select("u.id", "u.name"),
+  ]);
+  return {
+    templates,
+    bodies: bodies as { id: string; name: string; topic: string | null }[],
+    clerks: clerks as { id: string; name: string }[],
+  };
 }
