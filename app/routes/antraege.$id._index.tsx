@@ -29,6 +29,10 @@ import { requireCsrf } from "~/modules/auth/csrf.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { readRouteFile } from "~/modules/layers/route-file.server";
 import { applicationNotFound, errorText, statusOf } from "~/utils/application-errors.server";
+import { DeadlineBadge } from "~/components/review/deadline";
+import { berlinDate, daysBetween } from "~/modules/deadlines/calendar";
+import { caseDecisions } from "~/modules/review/case.server";
+import { urgencyOf } from "~/modules/review/schema";
 import { readForm } from "~/utils/form.server";
 
 export const links: LinksFunction = () => [...mapLinks];
@@ -56,6 +60,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     latest: latest && { versionNo: latest.versionNo, route: latest.route, report: latest.checkReport, form: latest.form },
     messages,
+    decisions: await caseDecisions(knex, application.cases.map((c) => c.id)),
+    todayBerlin: berlinDate(new Date()),
   });
 }
 
@@ -152,7 +158,7 @@ const TIMELINE_LABELS: Record<string, string> = {
 };
 
 export default function ApplicationPage() {
-  const { csrfToken, basemapStyleUrl, today, organisationId, application, latest, messages } = useLoaderData<typeof loader>();
+  const { csrfToken, basemapStyleUrl, today, organisationId, application, latest, messages, decisions, todayBerlin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [focus, setFocus] = useState<ReportFocus | null>(null);
@@ -197,6 +203,7 @@ export default function ApplicationPage() {
                 <th scope="col" className="kern-table__cell">Eingegangen</th>
                 <th scope="col" className="kern-table__cell kern-table__cell--numeric">Länge (m)</th>
                 <th scope="col" className="kern-table__cell kern-table__cell--numeric">Querungen</th>
+                <th scope="col" className="kern-table__cell">Frist / Entscheidung</th>
               </tr>
             </thead>
             <tbody className="kern-table__body">
@@ -208,12 +215,59 @@ export default function ApplicationPage() {
                   <td className="kern-table__cell">{dateTime.format(new Date(c.receivedAt))}</td>
                   <td className="kern-table__cell kern-table__cell--numeric">{metres.format(c.sectionLengthM)}</td>
                   <td className="kern-table__cell kern-table__cell--numeric">{c.crossings}</td>
+                  <td className="kern-table__cell">
+                    {c.decisionDueOn ? (
+                      <DeadlineBadge dueOn={c.decisionDueOn} daysLeft={daysBetween(todayBerlin, c.decisionDueOn)} urgency={urgencyOf(c.status, daysBetween(todayBerlin, c.decisionDueOn))} />
+                    ) : c.decidedAt ? (
+                      `${CASE_STATUS_LABELS[c.status]} am ${dateTime.format(new Date(c.decidedAt))}`
+                    ) : c.status === "incomplete" ? (
+                      "Frist ruht bis zur Ergänzung"
+                    ) : (
+                      "–"
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
+
+      {Object.keys(decisions).length > 0 ? (
+        <section aria-labelledby="entscheidungen" className="kern-stack">
+          <h2 id="entscheidungen" className="kern-heading-medium">
+            Entscheidungen
+          </h2>
+          {application.cases
+            .filter((c) => decisions[c.id])
+            .map((c) => {
+              const decision = decisions[c.id]!;
+              return (
+                <article key={c.id} className="kern-card">
+                  <div className="kern-card__container kern-stack">
+                    <h3 className="kern-heading-small">
+                      {c.authority.name} ({c.fileNumber}): {CASE_STATUS_LABELS[c.status]}
+                    </h3>
+                    {decision.deemedReason ? <p className="kern-body">{decision.deemedReason}</p> : null}
+                    {decision.reasons ? <p className="kern-body kern-preline">{decision.reasons}</p> : null}
+                    {decision.conditions.length > 0 ? (
+                      <ol className="kern-list kern-list--number">
+                        {decision.conditions.map((x, i) => (
+                          <li key={i}>
+                            <strong>
+                              {x.kind === "hint" ? "Hinweis" : "Nebenbestimmung"}: {x.title}
+                            </strong>
+                            <p className="kern-body kern-preline">{x.body}</p>
+                          </li>
+                        ))}
+                      </ol>
+                    ) : null}
+                  </div>
+                </article>
+              );
+            })}
+        </section>
+      ) : null}
 
       {latest ? (
         <section aria-labelledby="trasse">

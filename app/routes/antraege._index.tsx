@@ -10,6 +10,9 @@ import { requireRole } from "~/modules/auth/guards.server";
 import { APPLICATION_STATUSES, APPLICATION_STATUS_LABELS, CASE_STATUS_LABELS, CreateDraftSchema } from "~/modules/applications/schema";
 import { createDraft, listApplications } from "~/modules/applications/service.server";
 import { parseSubmission } from "~/utils/form.server";
+import { DeadlineBadge } from "~/components/review/deadline";
+import { berlinDate, daysBetween } from "~/modules/deadlines/calendar";
+import { urgencyOf } from "~/modules/review/schema";
 
 export const meta: MetaFunction = () => [{ title: "Meine Anträge – Breitband-Portal" }];
 
@@ -23,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const filter = FilterSchema.parse({ q: url.searchParams.get("q") || undefined, status: url.searchParams.get("status") || undefined });
   const applications = await listApplications(await db(), principal, filter);
-  return json({ csrfToken: context.csrfToken, applications, filter });
+  return json({ csrfToken: context.csrfToken, applications, filter, today: berlinDate(new Date()) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const dateFormat = new Intl.DateTimeFormat("de-DE", { dateStyle: "medium", timeZone: "Europe/Berlin" });
 
 export default function Applications() {
-  const { csrfToken, applications, filter } = useLoaderData<typeof loader>();
+  const { csrfToken, applications, filter, today } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult,
@@ -102,7 +105,7 @@ export default function Applications() {
                 <tr className="kern-table__row">
                   <th scope="col" className="kern-table__cell">Projekt</th>
                   <th scope="col" className="kern-table__cell">Status</th>
-                  <th scope="col" className="kern-table__cell">Verfahren je Behörde</th>
+                  <th scope="col" className="kern-table__cell">Verfahren je Behörde, Entscheidungsfrist</th>
                   <th scope="col" className="kern-table__cell">Bauzeit</th>
                   <th scope="col" className="kern-table__cell kern-table__cell--numeric">Ungelesen</th>
                   <th scope="col" className="kern-table__cell">Geändert</th>
@@ -126,6 +129,12 @@ export default function Applications() {
                           {a.cases.map((c) => (
                             <li key={c.id}>
                               {c.authority.name}: {CASE_STATUS_LABELS[c.status]} <span className="kern-body--small">({c.fileNumber})</span>
+                              {c.decisionDueOn ? (
+                                <>
+                                  {" "}
+                                  <DeadlineBadge dueOn={c.decisionDueOn} daysLeft={daysBetween(today, c.decisionDueOn)} urgency={urgencyOf(c.status, daysBetween(today, c.decisionDueOn))} />
+                                </>
+                              ) : null}
                             </li>
                           ))}
                         </ul>

@@ -619,6 +619,9 @@ export interface CaseSummary {
   crossings: number;
   /** messages of this case the principal's organisation has not read */
   unreadMessages: number;
+  /** the decision deadline while the clock runs (null while it is stopped or after the decision) */
+  decisionDueOn: string | null;
+  decidedAt: string | null;
 }
 
 export interface ApplicationListItem {
@@ -726,6 +729,8 @@ async function caseSummaries(db: Db, principal: Principal, applicationIds: strin
       "c.received_at",
       "c.section_length_m",
       "c.crossings",
+      "c.decided_at",
+      db.raw("c.decision_due_on::text AS decision_due_on"),
       "o.id as authority_id",
       "o.name as authority_name",
       "o.authority_level",
@@ -747,6 +752,8 @@ async function caseSummaries(db: Db, principal: Principal, applicationIds: strin
       crossings: r.crossings,
       // only the parties of a case read its messages
       unreadMessages: isParty(principal, r.authority_id) ? r.unread : 0,
+      decisionDueOn: ["submitted", "in_review"].includes(r.status) ? r.decision_due_on : null,
+      decidedAt: iso(r.decided_at),
     });
     byApplication.set(r.application_id, list);
   }

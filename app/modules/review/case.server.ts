@@ -260,3 +260,25 @@ export async function reviewOptions(db: Db, authorityId: string) {
     clerks: clerks as { id: string; name: string }[],
   };
 }
+
+/**
+ * The decisions of cases the caller may already see (the application page checks access first):
+ * reasons, deemed-approval reason and the numbered conditions and hints.
+ */
+export async function caseDecisions(db: Db, caseIds: string[]) {
+  if (caseIds.length === 0) return {};
+  const [cases, conditions] = await Promise.all([
+    db("cases").whereIn("id", caseIds).whereNotNull("decided_at").select("id", "decision_reasons", "deemed_reason"),
+    db("case_conditions").whereIn("case_id", caseIds).orderBy(["case_id", "position"]).select("case_id", "kind", "title", "body"),
+  ]);
+  return Object.fromEntries(
+    cases.map((c) => [
+      c.id as string,
+      {
+        reasons: c.decision_reasons as string | null,
+        deemedReason: c.deemed_reason as string | null,
+        conditions: conditions.filter((x) => x.case_id === c.id).map((x) => ({ kind: x.kind as "condition" | "hint", title: x.title as string, body: x.body as string })),
+      },
+    ]),
+  );
+}
