@@ -28,7 +28,7 @@ import {
 } from "~/modules/review/actions.server";
 import { getCase, reviewOptions } from "~/modules/review/case.server";
 import { compareReports, diffFields } from "~/modules/review/diff";
-import { CONDITION_KIND_LABELS, CONSULTED_TOPIC_LABELS, MISSING_ITEM_CHECKLIST, STATEMENT_LABELS, type DecisionCondition } from "~/modules/review/schema";
+import { CONDITION_KIND_LABELS, CONSULTED_TOPIC_LABELS, MISSING_ITEM_CHECKLIST, seenAssignments, STATEMENT_LABELS, type DecisionCondition } from "~/modules/review/schema";
 import { errorText, statusOf } from "~/utils/application-errors.server";
 import { readForm } from "~/utils/form.server";
 
@@ -141,7 +141,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return r.ok ? back("entschieden") : failure(intent, r);
     }
     case "assign": {
-      const r = await assignCases(knex, principal, { caseIds: [caseId], clerkId: form.get("clerkId") ?? "" });
+      const r = await assignCases(knex, principal, { caseIds: [caseId], clerkId: form.get("clerkId") ?? "", seen: seenAssignments(form) });
       return r.ok ? back("zugewiesen") : failure(intent, r);
     }
     case "message": {
@@ -266,6 +266,7 @@ export default function CasePage() {
           <Form method="post" className="filter-bar">
             <CsrfInput token={csrfToken} />
             <input type="hidden" name="intent" value="assign" />
+            <input type="hidden" name={`seen.${detail.id}`} value={detail.clerk?.id ?? ""} />
             <div className="kern-form-input">
               <label className="kern-label" htmlFor="clerkId">
                 Zuständig

@@ -11,7 +11,7 @@ import { berlinDate } from "~/modules/deadlines/calendar";
 import { assignCases } from "~/modules/review/actions.server";
 import type { InboxItem } from "~/modules/review/inbox.server";
 import { listInbox } from "~/modules/review/inbox.server";
-import { AssignSchema, INBOX_STATUSES, InboxFilterSchema, type InboxFilter } from "~/modules/review/schema";
+import { AssignSchema, INBOX_STATUSES, InboxFilterSchema, seenAssignments, type InboxFilter } from "~/modules/review/schema";
 import inboxStyles from "~/styles/inbox.css";
 import { errorText, statusOf } from "~/utils/application-errors.server";
 import { readForm } from "~/utils/form.server";
@@ -65,7 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fieldErrors: ActionError["fieldErrors"] = {};
   // "" is the select's prompt; unassigning must be chosen explicitly ("none")
   if (!self && (typeof clerk !== "string" || clerk === "")) fieldErrors.clerkId = "Bitte wählen Sie, wem die Fälle zugewiesen werden sollen.";
-  const parsed = AssignSchema.safeParse({ caseIds: selected, clerkId: self ? principal.userId : clerk === "none" ? "" : clerk });
+  const parsed = AssignSchema.safeParse({ caseIds: selected, clerkId: self ? principal.userId : clerk === "none" ? "" : clerk, seen: seenAssignments(formData) });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0] === "caseIds" ? "caseIds" : "clerkId";
@@ -397,6 +397,7 @@ function CaseTable({
                   form={ASSIGN_FORM}
                   defaultChecked={selected.includes(c.id)}
                 />
+                <input type="hidden" name={`seen.${c.id}`} value={c.clerk?.id ?? ""} form={ASSIGN_FORM} />
                 <label className="kern-sr-only" htmlFor={`waehle-${c.id}`}>
                   Fall {c.fileNumber} auswählen
                 </label>
@@ -452,6 +453,8 @@ function AssignToMe({ csrfToken, caseId, fileNumber }: { csrfToken: string; case
       <CsrfInput token={csrfToken} />
       <input type="hidden" name="intent" value="self" />
       <input type="hidden" name="caseIds" value={caseId} />
+      {/* offered only for unassigned cases: someone taking it meanwhile wins */}
+      <input type="hidden" name={`seen.${caseId}`} value="" />
       <button type="submit" className="kern-btn kern-btn--tertiary kern-btn--x-small">
         <span className="kern-label">
           Mir zuweisen<span className="kern-sr-only">: Fall {fileNumber}</span>

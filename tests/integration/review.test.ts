@@ -124,6 +124,12 @@ describe("the inbox", () => {
     expect(foreign).toMatchObject({ ok: false, error: { code: "not_found" } });
     const outsider = await assignCases(knex(), kreisClerk, { caseIds: [early.caseId], clerkId: otherClerk.userId });
     expect(outsider).toMatchObject({ ok: false, error: { code: "invalid" } });
+    // two clerks taking the same case from the page they loaded: the second does not overwrite the first
+    const seen = { [late.caseId]: secondKreisClerk.userId };
+    ok(await assignCases(knex(), secondKreisClerk, { caseIds: [late.caseId], clerkId: null, seen }, { clock }));
+    const stale = await assignCases(knex(), kreisClerk, { caseIds: [late.caseId], clerkId: kreisClerk.userId, seen }, { clock });
+    expect(stale).toMatchObject({ ok: false, error: { code: "conflict" } });
+    expect(await knex()("cases").where({ id: late.caseId }).first("assigned_clerk_id")).toEqual({ assigned_clerk_id: null });
   });
 });
 
@@ -161,11 +167,14 @@ describe("a case's lifecycle", () => {
     expect((await caseRow(caseId)).status).toBe("in_review");
 
     const bodyId = body.organisation.id;
+    expect(await getApplication(knex(), body, applicationId)).toBeNull();
     const involved = ok(await involveBody(knex(), kreisClerk, caseId, { expectedVersion: version, bodyId, question: "Bitte prüfen Sie den Baumbestand an der K 142.", dueOn: "2026-07-01" }, { clock }));
     version = involved.version;
     // the consulted body sees the case (its own request only); a stranger body would not
     expect((await listStatementRequests(knex(), body, { clock }))!.map((r) => r.caseId)).toContain(caseId);
     expect((await getCase(knex(), body, caseId, { clock }))!.viewer).toBe("consulted_body");
+    // … and reads the application it was asked about (route, check report, documents)
+    expect((await getApplication(knex(), body, applicationId))!.versions).toHaveLength(2);
 
     // deciding before the statement is in: refused
     expect(await decideCase(knex(), kreisClerk, caseId, { expectedVersion: version, decision: "approve" }, { clock })).toMatchObject({ ok: false, error: { code: "wrong_state", message: expect.stringContaining("Stellungnahme") } });

@@ -344,6 +344,14 @@ export async function assignCases(db: Db, principal: Principal, input: unknown, 
     }
     const rows = await trx("cases").whereIn("id", data.caseIds).where({ authority_id: principal.organisation.id }).forUpdate().select("id", "assigned_clerk_id", "file_number");
     if (rows.length !== new Set(data.caseIds).size) fail(CASE_NOT_FOUND);
+    const moved = rows.filter((r) => data.seen?.[r.id] !== undefined && (data.seen[r.id] || null) !== r.assigned_clerk_id);
+    if (moved.length > 0) {
+      fail({
+        code: "conflict",
+        message: `${moved.map((r) => r.file_number).join(", ")}: inzwischen von jemand anderem zugewiesen. Bitte laden Sie die Seite neu; es wurde nichts zugewiesen.`,
+        currentVersion: 0,
+      });
+    }
     const now = clock.now();
     const changed = rows.filter((r) => r.assigned_clerk_id !== data.clerkId);
     if (changed.length > 0) {

@@ -106,7 +106,16 @@ export type DecideInput = z.input<typeof DecideSchema>;
 export const AssignSchema = z.object({
   caseIds: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().uuid()).min(1, "Bitte wählen Sie mindestens einen Fall.").max(500)),
   clerkId: z.union([z.literal("").transform(() => null), z.string().uuid("Bitte wählen Sie eine Person.")]).nullable(),
+  /** per case, who was assigned when the page was loaded ("" = nobody): a colleague's assignment made meanwhile is not overwritten */
+  seen: z.record(z.string(), z.string()).optional(),
 });
+
+/** The `seen.<caseId>` fields of an assignment form. */
+export function seenAssignments(form: FormData): Record<string, string> {
+  const seen: Record<string, string> = {};
+  for (const [key, value] of form.entries()) if (key.startsWith("seen.")) seen[key.slice(5)] = String(value);
+  return seen;
+}
 
 export const INBOX_STATUSES = ["open", "submitted", "incomplete", "in_review", "decided", "approved", "rejected", "deemed_approved", "withdrawn", "all"] as const;
 export const InboxFilterSchema = z.object({
