@@ -558,7 +558,7 @@ export default function CasePage() {
         </h2>
         <div className="editor">
           <div className="editor__map">
-            <RouteMapLazy value={version.route} report={version.report} focus={focus} fitBounds={bounds} basemapStyleUrl={basemapStyleUrl} />
+            <RouteMapLazy value={version.route} report={version.report} highlightAuthorityId={detail.authority.id} focus={focus} fitBounds={bounds} basemapStyleUrl={basemapStyleUrl} />
           </div>
           <aside className="editor__side kern-stack">
             <h3 className="kern-heading-small">Abschnitte in Ihrer Baulast</h3>

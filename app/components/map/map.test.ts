@@ -127,6 +127,11 @@ describe("report overlay", () => {
     expect(data.sections.features.map((f) => f.properties!.index)).toEqual([0, 1, 2]);
     expect(data.conflicts.features[0]!.properties).toMatchObject({ index: 0, colour: "#f2c500" });
     expect(reportToGeoJSON(null).sections.features).toEqual([]);
+    // a clerk's view: other authorities' sections faint
+    expect(data.sections.features.every((f) => f.properties!.dim === false)).toBe(true);
+    const own = reportToGeoJSON(report, "a").sections.features.map((f) => [report.sections[f.properties!.index]!.authority?.id, f.properties!.dim]);
+    expect(own.every(([id, dim]) => dim === (id !== "a"))).toBe(true);
+    expect(own.some(([, dim]) => dim)).toBe(true);
   });
 
   it("finds the geometry and bbox of a focused item", () => {

@@ -70,7 +70,7 @@ export interface ReportGeoJSON {
 }
 
 /** Properties carry the index into the report, so a click finds its item again. */
-export function reportToGeoJSON(report: CheckReport | null | undefined): ReportGeoJSON {
+export function reportToGeoJSON(report: CheckReport | null | undefined, highlightAuthorityId: string | null = null): ReportGeoJSON {
   if (!report) return { sections: fc([]), offRoad: fc([]), conflicts: fc([]), crossings: fc([]) };
   const colours = authorityColours(report);
   return {
@@ -78,7 +78,11 @@ export function reportToGeoJSON(report: CheckReport | null | undefined): ReportG
       report.sections.map((s, index) => ({
         type: "Feature",
         geometry: s.geometry as Geometry,
-        properties: { index, colour: (s.authority && colours.get(s.authority.id)?.colour) ?? NO_AUTHORITY_COLOUR },
+        properties: {
+          index,
+          colour: (s.authority && colours.get(s.authority.id)?.colour) ?? NO_AUTHORITY_COLOUR,
+          dim: highlightAuthorityId !== null && s.authority?.id !== highlightAuthorityId,
+        },
       }))
     ),
     offRoad: fc(report.offRoad.map((o, index) => ({ type: "Feature", geometry: o.geometry as Geometry, properties: { index } }))),
@@ -130,7 +134,7 @@ export function reportLayers(): LayerSpecification[] {
       type: "line",
       source: REPORT_SOURCES.sections,
       layout: { "line-cap": "round", "line-join": "round" },
-      paint: { "line-color": ["get", "colour"], "line-width": width as never, "line-opacity": 0.8 },
+      paint: { "line-color": ["get", "colour"], "line-width": width as never, "line-opacity": ["case", ["get", "dim"], 0.3, 0.8] as never },
     },
     {
       id: "report-offroad",

@@ -108,7 +108,7 @@ function setData(map: MapLibreMap, source: string, data: GeoJSON.FeatureCollecti
 }
 
 export function RouteMap(props: RouteMapProps) {
-  const { value, editable = false, report = null, focus = null, fitBounds = null, className } = props;
+  const { value, editable = false, report = null, focus = null, fitBounds = null, className, highlightAuthorityId = null } = props;
   const propsRef = useRef(props);
   propsRef.current = props;
 
@@ -271,12 +271,12 @@ export function RouteMap(props: RouteMapProps) {
   useEffect(() => {
     const map = mapRef.current;
     if (status !== "ready" || !map) return;
-    const data = reportToGeoJSON(report);
+    const data = reportToGeoJSON(report, highlightAuthorityId);
     setData(map, REPORT_SOURCES.sections, data.sections);
     setData(map, REPORT_SOURCES.offRoad, data.offRoad);
     setData(map, REPORT_SOURCES.conflicts, data.conflicts);
     setData(map, REPORT_SOURCES.crossings, data.crossings);
-  }, [status, report]);
+  }, [status, report, highlightAuthorityId]);
 
   const focusKey = focus ? `${focus.kind}:${focus.index}` : "";
   useEffect(() => {

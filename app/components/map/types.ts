@@ -23,6 +23,8 @@ export interface RouteMapProps {
   editable?: boolean;
   /** the latest check report (app/modules/checks/report.ts) to draw: sections coloured by authority, conflicts, crossings, off-road parts */
   report?: CheckReport | null;
+  /** a clerk's view: sections of other authorities are drawn faint */
+  highlightAuthorityId?: string | null;
   /** zoom to this item of the report and highlight it */
   focus?: { kind: ReportFocusKind; index: number } | null;
   /** fit the map to this bbox [minLon,minLat,maxLon,maxLat] once when it changes */
