@@ -47,6 +47,12 @@ describe("a road authority reviews a case", () => {
     await clerk.getByRole("heading", { level: 1, name: TITLE }).waitFor();
     const caseUrl = clerk.url();
 
+    // a clerk of another authority (the Kreis has no part in this route) gets 404, not the case
+    const stranger = await personPage("kreis@demo.test");
+    expect((await stranger.goto(caseUrl))?.status()).toBe(404);
+    expect(await stranger.locator("main").textContent()).not.toContain(TITLE);
+    await stranger.context().close();
+
     // request missing items: the clock stops
     await clerk.getByText(/Unterlagen nachfordern/).click();
     await clerk.getByLabel("Verkehrszeichenplan bzw. Angaben zur Verkehrsführung").check();
