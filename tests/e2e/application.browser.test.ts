@@ -61,6 +61,7 @@ describe("an operator files an application", () => {
     // the next step shows the saved route
     await page.getByRole("link", { name: "3 Abschnitte" }).click();
     await page.waitForURL(/schritt=abschnitte/);
+    await page.locator("select[name$='.method']").first().waitFor();
     expect(await page.locator("select[name$='.method']").count()).toBe(1);
     await page.close();
   });

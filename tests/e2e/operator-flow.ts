@@ -53,6 +53,8 @@ export async function completeAndSubmit(page: Page): Promise<string[]> {
   await page.getByRole("button", { name: "Speichern" }).click();
   await page.waitForURL(/schritt=abschnitte/);
 
+  // the URL changes a moment before React renders the step: wait for its fields, then count them
+  await page.locator("select[name$='.method']").first().waitFor();
   const sections = await page.locator("select[name$='.method']").count();
   expect(sections).toBeGreaterThanOrEqual(1);
   for (let i = 0; i < sections; i += 1) {
@@ -69,6 +71,7 @@ export async function completeAndSubmit(page: Page): Promise<string[]> {
   await page.getByText("Der Antrag ist vollständig.").waitFor();
   await page.getByRole("button", { name: "Antrag verbindlich einreichen" }).click();
   await page.waitForURL(/eingereicht=1/);
+  await page.locator("#verfahren + table tbody tr").first().waitFor();
   const fileNumbers = await page.locator("#verfahren + table tbody tr td:nth-child(2)").allTextContents();
   for (const n of fileNumbers) expect(n).toMatch(/^[A-Z0-9.-]+-TKG-\d{4}-\d{5}$/);
   expect(new Set(fileNumbers).size).toBe(fileNumbers.length);
