@@ -4,7 +4,7 @@ export function CsrfInput({ token }: { token: string }) {
   return <input type="hidden" name="csrf" value={token} />;
 }
 
-interface FieldMeta {
+export interface FieldMeta {
   id: string;
   name: string;
   errors?: string[];
@@ -66,17 +66,26 @@ export function TextField({
   );
 }
 
-/** A labelled KERN textarea (always optional here: required long texts are checked by the schema). */
-export function TextAreaField({ field, label, hint }: { field: FieldMeta; label: string; hint?: string }) {
+/** A labelled KERN textarea with hint and field-level errors wired up for screen readers. */
+export function TextAreaField({ field, label, hint, required, rows = 4 }: { field: FieldMeta; label: string; hint?: string; required?: boolean; rows?: number }) {
+  const errorId = `${field.id}-error`;
+  const hintId = `${field.id}-hint`;
   const hasError = Boolean(field.errors?.length);
+  const describedBy = [hint ? hintId : null, hasError ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`kern-form-input${hasError ? " kern-form-input--error" : ""}`}>
       <label className="kern-label" htmlFor={field.id}>
-        {label} <span className="kern-label__optional"> – optional</span>
+        {label}
+        {required ? null : <span className="kern-label__optional"> – optional</span>}
       </label>
-      {hint ? <div className="kern-hint">{hint}</div> : null}
+      {hint ? (
+        <div className="kern-hint" id={hintId}>
+          {hint}
+        </div>
+      ) : null}
       {hasError ? (
-        <p className="kern-error" id={`${field.id}-error`}>
+        <p className="kern-error" id={errorId}>
+          <span className="kern-icon kern-icon--danger" aria-hidden="true" />
           <span className="kern-body">{field.errors?.join(" ")}</span>
         </p>
       ) : null}
@@ -84,10 +93,11 @@ export function TextAreaField({ field, label, hint }: { field: FieldMeta; label:
         className={`kern-form-input__input${hasError ? " kern-form-input__input--error" : ""}`}
         id={field.id}
         name={field.name}
-        rows={4}
+        rows={rows}
         defaultValue={field.initialValue as string | undefined}
         aria-invalid={hasError || undefined}
-        aria-describedby={hasError ? `${field.id}-error` : undefined}
+        aria-describedby={describedBy}
+        aria-required={required || undefined}
       />
     </div>
   );

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Alert, CsrfInput, SelectField, TextField } from "~/components/forms";
+import { Alert, CsrfInput, SelectField, TextAreaField, TextField, type FieldMeta } from "~/components/forms";
 import { db } from "~/db.server";
 import { forbidden, requireRole } from "~/modules/auth/guards.server";
 import {
@@ -348,7 +348,7 @@ function TemplateForm({
         hint="Nebenbestimmungen sind verbindlich; Hinweise informieren nur."
       />
       <TextField field={fields.title} label="Titel" hint="Eine Zeile, höchstens 200 Zeichen." required />
-      <BodyField field={fields.body} label="Text" hint={`Höchstens ${BODY_MAX.toLocaleString("de-DE")} Zeichen. Eine Leerzeile beginnt einen neuen Absatz.`} />
+      <TextAreaField field={fields.body} label="Text" hint={`Höchstens ${BODY_MAX.toLocaleString("de-DE")} Zeichen. Eine Leerzeile beginnt einen neuen Absatz.`} required rows={8} />
       <StandardField field={fields.standard} />
       <div>
         <button type="submit" className="kern-btn kern-btn--primary" aria-describedby={describedBy}>
@@ -356,46 +356,6 @@ function TemplateForm({
         </button>
       </div>
     </Form>
-  );
-}
-
-interface FieldMeta {
-  id: string;
-  name: string;
-  errors?: string[];
-  initialValue?: unknown;
-}
-
-/** The text is required (forms.tsx's textarea is always optional), so a local field. */
-function BodyField({ field, label, hint }: { field: FieldMeta; label: string; hint: string }) {
-  const errorId = `${field.id}-error`;
-  const hintId = `${field.id}-hint`;
-  const hasError = Boolean(field.errors?.length);
-  return (
-    <div className={`kern-form-input${hasError ? " kern-form-input--error" : ""}`}>
-      <label className="kern-label" htmlFor={field.id}>
-        {label}
-      </label>
-      <div className="kern-hint" id={hintId}>
-        {hint}
-      </div>
-      {hasError ? (
-        <p className="kern-error" id={errorId}>
-          <span className="kern-icon kern-icon--danger" aria-hidden="true" />
-          <span className="kern-body">{field.errors?.join(" ")}</span>
-        </p>
-      ) : null}
-      <textarea
-        className={`kern-form-input__input${hasError ? " kern-form-input__input--error" : ""}`}
-        id={field.id}
-        name={field.name}
-        rows={8}
-        defaultValue={field.initialValue as string | undefined}
-        aria-invalid={hasError || undefined}
-        aria-describedby={[hintId, hasError ? errorId : null].filter(Boolean).join(" ")}
-        aria-required
-      />
-    </div>
   );
 }
 
