@@ -18,7 +18,6 @@ import { env } from "~/env.server";
 import { listMessages, postMessage } from "~/modules/applications/messages.server";
 import {
   APPLICATION_STATUS_LABELS,
-  ATTACHMENT_KIND_LABELS,
   CASE_STATUS_LABELS,
   germanToday,
   OPEN_CASE_STATUSES,
@@ -34,6 +33,8 @@ import { berlinDate, daysBetween } from "~/modules/deadlines/calendar";
 import { caseDecisions } from "~/modules/review/case.server";
 import { urgencyOf } from "~/modules/review/schema";
 import { readForm } from "~/utils/form.server";
+import { AttachmentList } from "~/components/application/attachment-list";
+import { DescriptionList } from "~/components/description-list";
 
 export const links: LinksFunction = () => [...mapLinks];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.application.title ?? "Antrag"} – Breitband-Portal` }];
@@ -280,22 +281,15 @@ export default function ApplicationPage() {
               <RouteMapLazy value={latest.route} report={latest.report} focus={focus} fitBounds={bounds} basemapStyleUrl={basemapStyleUrl} />
             </div>
             <aside className="editor__side">
-              <dl className="kern-description-list">
-                {[
+              <DescriptionList
+                items={[
                   ["Projektgebiet", latest.form.area],
                   ["Ansprechperson", [latest.form.contact?.name, latest.form.contact?.email, latest.form.contact?.phone].filter(Boolean).join(", ")],
                   ["Nutzungsberechtigung (§ 125 TKG)", [latest.form.rightOfWay?.reference, latest.form.rightOfWay?.date].filter(Boolean).join(" vom ")],
                   ["Bauzeit", latest.form.period?.start && latest.form.period.end ? `${latest.form.period.start} bis ${latest.form.period.end}` : null],
                   ["Verkehr", latest.form.traffic?.impact ? `${TRAFFIC_IMPACT_LABELS[latest.form.traffic.impact]}${latest.form.traffic.description ? `: ${latest.form.traffic.description}` : ""}` : null],
-                ]
-                  .filter(([, value]) => value)
-                  .map(([key, value]) => (
-                    <div key={key} className="kern-description-list-item">
-                      <dt className="kern-description-list-item__key">{key}</dt>
-                      <dd className="kern-description-list-item__value">{value}</dd>
-                    </div>
-                  ))}
-              </dl>
+                ]}
+              />
               <CheckReportPanel report={latest.report} onFocus={setFocus} />
             </aside>
           </div>
@@ -452,16 +446,7 @@ export default function ApplicationPage() {
         <h2 id="unterlagen" className="kern-heading-medium">
           Unterlagen und Fassungen
         </h2>
-        <ul className="kern-list">
-          {application.attachments.map((a) => (
-            <li key={a.id}>
-              <a className="kern-link" href={`/antraege/${application.id}/anlagen/${a.id}`}>
-                {a.fileName}
-              </a>{" "}
-              ({ATTACHMENT_KIND_LABELS[a.kind]})
-            </li>
-          ))}
-        </ul>
+        <AttachmentList applicationId={application.id} attachments={application.attachments} />
         <ol className="kern-list kern-list--number">
           {application.versions.map((v) => (
             <li key={v.versionNo}>

@@ -11,7 +11,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import type { Result } from "~/modules/applications/errors";
 import { listMessages, postMessage } from "~/modules/applications/messages.server";
-import { ATTACHMENT_KIND_LABELS, CASE_STATUS_LABELS, isLineFeature, TRAFFIC_IMPACT_LABELS } from "~/modules/applications/schema";
+import { CASE_STATUS_LABELS, isLineFeature, TRAFFIC_IMPACT_LABELS } from "~/modules/applications/schema";
 import { LAYING_METHOD_LABELS } from "~/modules/checks/methods";
 import { getApplication } from "~/modules/applications/service.server";
 import { requireRole } from "~/modules/auth/guards.server";
@@ -31,6 +31,8 @@ import { compareReports, diffFields } from "~/modules/review/diff";
 import { CONDITION_KIND_LABELS, CONSULTED_TOPIC_LABELS, MISSING_ITEM_CHECKLIST, seenAssignments, STATEMENT_LABELS, type DecisionCondition } from "~/modules/review/schema";
 import { errorText, statusOf } from "~/utils/application-errors.server";
 import { readForm } from "~/utils/form.server";
+import { AttachmentList } from "~/components/application/attachment-list";
+import { DescriptionList } from "~/components/description-list";
 
 export const links: LinksFunction = () => [...mapLinks];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Fall ${data?.detail.fileNumber ?? ""} – Breitband-Portal` }];
@@ -233,8 +235,8 @@ export default function CasePage() {
           <p className="kern-body">
             <DeadlineBadge dueOn={d.decisionDueOn} daysLeft={d.daysLeft} urgency={d.urgency} />
           </p>
-          <dl className="kern-description-list">
-            {[
+          <DescriptionList
+            items={[
               ["Verfahren", `${d.rule.name} (${d.rule.legalBasis})`],
               ["Eingegangen", dateTime.format(new Date(detail.receivedAt))],
               ["Nachforderung möglich bis", d.completenessDueOn ? formatDueDate(d.completenessDueOn) : null],
@@ -243,15 +245,8 @@ export default function CasePage() {
               ["Zuständig", detail.clerk?.name ?? "nicht zugewiesen"],
               ["Entschieden", detail.decision.at ? `${dateTime.format(new Date(detail.decision.at))}${detail.decision.by ? ` von ${detail.decision.by}` : ""}` : null],
               ["Begründung", detail.decision.reasons ?? detail.decision.deemedReason],
-            ]
-              .filter(([, v]) => v)
-              .map(([k, v]) => (
-                <div key={k} className="kern-description-list-item">
-                  <dt className="kern-description-list-item__key">{k}</dt>
-                  <dd className="kern-description-list-item__value">{v}</dd>
-                </div>
-              ))}
-          </dl>
+            ]}
+          />
           {d.rule.deemedApproval && open ? (
             <p className="kern-body kern-body--small">Wird bis zum Fristende nicht entschieden, gilt die Zustimmung als erteilt (Zustimmungsfiktion nach {d.rule.legalBasis}).</p>
           ) : null}
@@ -620,8 +615,8 @@ export default function CasePage() {
         <h2 id="angaben" className="kern-heading-medium">
           Angaben des Antragstellers
         </h2>
-        <dl className="kern-description-list">
-          {[
+        <DescriptionList
+          items={[
             ["Projektgebiet", version.form.area],
             ["Zeichen des Antragstellers", application.reference],
             ["Ansprechperson", [version.form.contact?.name, version.form.contact?.email, version.form.contact?.phone].filter(Boolean).join(", ")],
@@ -630,27 +625,11 @@ export default function CasePage() {
             ["Bauzeit", version.form.period?.start && version.form.period.end ? `${formatDueDate(version.form.period.start)} bis ${formatDueDate(version.form.period.end)}` : null],
             ["Verkehr", version.form.traffic?.impact ? `${TRAFFIC_IMPACT_LABELS[version.form.traffic.impact]}${version.form.traffic.description ? `: ${version.form.traffic.description}` : ""}` : null],
             ["Anmerkungen", version.form.remarks],
-          ]
-            .filter(([, v]) => v)
-            .map(([k, v]) => (
-              <div key={k} className="kern-description-list-item">
-                <dt className="kern-description-list-item__key">{k}</dt>
-                <dd className="kern-description-list-item__value">{v}</dd>
-              </div>
-            ))}
-        </dl>
+          ]}
+        />
         <h3 className="kern-heading-small">Unterlagen</h3>
         {application.attachments.length === 0 ? <p className="kern-body">Keine Anlagen.</p> : null}
-        <ul className="kern-list">
-          {application.attachments.map((a) => (
-            <li key={a.id}>
-              <a className="kern-link" href={`/antraege/${application.id}/anlagen/${a.id}`}>
-                {a.fileName}
-              </a>{" "}
-              ({ATTACHMENT_KIND_LABELS[a.kind]})
-            </li>
-          ))}
-        </ul>
+        <AttachmentList applicationId={application.id} attachments={application.attachments} />
         {changes ? (
           <>
             <h3 className="kern-heading-small">

@@ -7,13 +7,13 @@ import { useMemo, useState } from "react";
 import { z } from "zod";
 import { routeBounds } from "~/components/application/route-step";
 import { CheckReportPanel, type ReportFocus } from "~/components/check-report";
-import { Alert, CsrfInput, TextField } from "~/components/forms";
+import { Alert, CsrfInput, TextAreaField, TextField } from "~/components/forms";
 import { mapLinks, RouteMapLazy } from "~/components/map/route-map";
 import { DeadlineBadge, formatDueDate } from "~/components/review/deadline";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import type { ApplicationError } from "~/modules/applications/errors";
-import { ATTACHMENT_KIND_LABELS, CASE_STATUS_LABELS, OPEN_CASE_STATUSES } from "~/modules/applications/schema";
+import { CASE_STATUS_LABELS, OPEN_CASE_STATUSES } from "~/modules/applications/schema";
 import { getApplication } from "~/modules/applications/service.server";
 import { notFound, requireRole } from "~/modules/auth/guards.server";
 import { berlinDate, daysBetween } from "~/modules/deadlines/calendar";
@@ -23,6 +23,8 @@ import { CONSULTED_TOPIC_LABELS, STATEMENT_LABELS, StatementSchema, urgencyOf, t
 import { statusOf } from "~/utils/application-errors.server";
 import { systemClock } from "~/utils/clock";
 import { readForm } from "~/utils/form.server";
+import { AttachmentList } from "~/components/application/attachment-list";
+import { DescriptionList } from "~/components/description-list";
 
 export const links: LinksFunction = () => [...mapLinks];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Stellungnahme ${data?.case.fileNumber ?? ""} – Breitband-Portal` }];
@@ -212,16 +214,7 @@ export default function StatementPage() {
           </aside>
         </div>
         {application.attachments.length > 0 ? (
-          <ul className="kern-list">
-            {application.attachments.map((a) => (
-              <li key={a.id}>
-                <a className="kern-link" href={`/antraege/${application.id}/anlagen/${a.id}`}>
-                  {a.fileName}
-                </a>{" "}
-                ({ATTACHMENT_KIND_LABELS[a.kind]})
-              </li>
-            ))}
-          </ul>
+          <AttachmentList applicationId={application.id} attachments={application.attachments} />
         ) : null}
       </section>
 
@@ -229,9 +222,8 @@ export default function StatementPage() {
         <h2 id="verfahren" className="kern-heading-medium">
           Verfahren
         </h2>
-        <dl className="kern-description-list">
-          {(
-            [
+        <DescriptionList
+          items={[
               ["Aktenzeichen", c.fileNumber],
               ["Straßenbaubehörde", c.authorityName],
               ["Sachbearbeitung", c.clerkName],
@@ -241,16 +233,8 @@ export default function StatementPage() {
               ["Entschieden am", c.decidedAt ? formatInstant(c.decidedAt) : null],
               ["Trassenlänge im Zuständigkeitsbereich", `${metres.format(c.sectionLengthM)} m`],
               ["Querungen", c.crossings > 0 ? String(c.crossings) : null],
-            ] as const
-          )
-            .filter(([, value]) => value)
-            .map(([key, value]) => (
-              <div key={key} className="kern-description-list-item">
-                <dt className="kern-description-list-item__key">{key}</dt>
-                <dd className="kern-description-list-item__value">{value}</dd>
-              </div>
-            ))}
-        </dl>
+            ]}
+        />
       </section>
 
       {involvements.map((involvement) => (
@@ -452,7 +436,7 @@ function StatementForm({
           </div>
         </fieldset>
 
-        <LongTextField
+        <TextAreaField
           field={fields.text}
           label="Begründung / Anmerkungen"
           hint="Bei Einwänden erforderlich: Bitte begründen Sie, was dem Vorhaben entgegensteht. Höchstens 10.000 Zeichen."
@@ -483,7 +467,7 @@ function StatementForm({
                     </legend>
                     <div className="kern-fieldset__body kern-stack">
                       <TextField field={row.title} label="Titel" required />
-                      <LongTextField field={row.body} label="Text" required rows={4} />
+                      <TextAreaField field={row.body} label="Text" required rows={4} />
                       {/* one row always stays: its fields carry the list's error message (conform shows errors of submitted fields) */}
                       {conditions.length > 1 ? (
                         <div>
@@ -523,49 +507,6 @@ function StatementForm({
           </button>
         </div>
       </Form>
-    </div>
-  );
-}
-
-interface FieldMeta {
-  id: string;
-  name: string;
-  errors?: string[];
-  initialValue?: unknown;
-}
-
-/** A labelled textarea with hint and errors wired for screen readers (forms.tsx's is always optional). */
-function LongTextField({ field, label, hint, required, rows }: { field: FieldMeta; label: string; hint?: string; required?: boolean; rows: number }) {
-  const errorId = `${field.id}-error`;
-  const hintId = `${field.id}-hint`;
-  const hasError = Boolean(field.errors?.length);
-  const describedBy = [hint ? hintId : null, hasError ? errorId : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`kern-form-input${hasError ? " kern-form-input--error" : ""}`}>
-      <label className="kern-label" htmlFor={field.id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="kern-hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {hasError ? (
-        <p className="kern-error" id={errorId}>
-          <span className="kern-icon kern-icon--danger" aria-hidden="true" />
-          <span className="kern-body">{field.errors?.join(" ")}</span>
-        </p>
-      ) : null}
-      <textarea
-        className={`kern-form-input__input${hasError ? " kern-form-input__input--error" : ""}`}
-        id={field.id}
-        name={field.name}
-        rows={rows}
-        defaultValue={field.initialValue as string | undefined}
-        aria-invalid={hasError || undefined}
-        aria-describedby={describedBy}
-        aria-required={required || undefined}
-      />
     </div>
   );
 }
