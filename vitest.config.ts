@@ -13,6 +13,7 @@ export default defineConfig({
     // generous: a 2-core CI machine under load; speed is measured in the benchmarks, not here
     testTimeout: 90_000,
     hookTimeout: 120_000,
-    env: { NODE_ENV: "test" },
+    // vitest puts Vite's BASE_URL ("/") into process.env; the portal's BASE_URL is its public address
+    env: { NODE_ENV: "test", BASE_URL: "http://localhost:3000" },
   },
 });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseSigningKey } from "~/modules/documents/signing.server";
 
 /**
  * The portal's configuration, validated once at boot. Every variable is documented in the README;
@@ -38,6 +39,17 @@ const EnvSchema = z
     SMTP_USER: z.string().optional(),
     SMTP_PASSWORD: z.string().optional(),
     SMTP_FROM: z.string().email().default("noreply@breitband-portal.local"),
+    /** Ed25519 key that signs issued documents (PKCS#8 PEM, or its DER in base64); unset: generated once and kept in the database */
+    DOCUMENT_SIGNING_KEY: z
+      .string()
+      .superRefine((value, ctx) => {
+        try {
+          parseSigningKey(value);
+        } catch (error) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: error instanceof Error ? error.message : "is not a private key" });
+        }
+      })
+      .optional(),
     LOG_REQUESTS: booleanFlag.default("true"),
     /** behind a reverse proxy: take the client address from X-Forwarded-For */
     TRUST_PROXY: booleanFlag.default("false"),

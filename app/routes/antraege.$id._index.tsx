@@ -31,6 +31,8 @@ import { applicationNotFound, errorText, statusOf } from "~/utils/application-er
 import { DeadlineBadge } from "~/components/review/deadline";
 import { berlinDate, daysBetween } from "~/modules/deadlines/calendar";
 import { caseDecisions } from "~/modules/review/case.server";
+import { listDocuments } from "~/modules/documents/service.server";
+import { DocumentList } from "~/components/documents/document-list";
 import { urgencyOf } from "~/modules/review/schema";
 import { readForm } from "~/utils/form.server";
 import { AttachmentList } from "~/components/application/attachment-list";
@@ -62,6 +64,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     latest: latest && { versionNo: latest.versionNo, route: latest.route, report: latest.checkReport, form: latest.form },
     messages,
     decisions: await caseDecisions(knex, application.cases.map((c) => c.id)),
+    documents: await listDocuments(knex, principal, application.cases.map((c) => c.id)),
     todayBerlin: berlinDate(new Date()),
   });
 }
@@ -159,7 +162,7 @@ const TIMELINE_LABELS: Record<string, string> = {
 };
 
 export default function ApplicationPage() {
-  const { csrfToken, basemapStyleUrl, today, organisationId, application, latest, messages, decisions, todayBerlin } = useLoaderData<typeof loader>();
+  const { csrfToken, basemapStyleUrl, today, organisationId, application, latest, messages, decisions, documents, todayBerlin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [focus, setFocus] = useState<ReportFocus | null>(null);
@@ -233,6 +236,15 @@ export default function ApplicationPage() {
           </table>
         )}
       </section>
+
+      {documents.length > 0 ? (
+        <section aria-labelledby="dokumente" className="kern-stack">
+          <h2 id="dokumente" className="kern-heading-medium">
+            Dokumente
+          </h2>
+          <DocumentList documents={documents.map((d) => ({ ...d, context: application.cases.find((c) => c.id === d.caseId)?.authority.name }))} />
+        </section>
+      ) : null}
 
       {Object.keys(decisions).length > 0 ? (
         <section aria-labelledby="entscheidungen" className="kern-stack">

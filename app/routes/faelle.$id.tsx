@@ -33,6 +33,9 @@ import { errorText, statusOf } from "~/utils/application-errors.server";
 import { readForm } from "~/utils/form.server";
 import { AttachmentList } from "~/components/application/attachment-list";
 import { DescriptionList } from "~/components/description-list";
+import { DocumentList } from "~/components/documents/document-list";
+import { correctDecisionDocument } from "~/modules/documents/corrections.server";
+import { listDocuments } from "~/modules/documents/service.server";
 
 export const links: LinksFunction = () => [...mapLinks];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Fall ${data?.detail.fileNumber ?? ""} – Breitband-Portal` }];
@@ -76,6 +79,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     messages: (await listMessages(knex, principal, detail.id)) ?? [],
     timeline: application.timeline.filter((t) => t.entityType === "application" || t.entityId === detail.id),
     options,
+    documents: await listDocuments(knex, principal, [detail.id]),
     myUserId: principal.userId,
   });
 }
@@ -146,6 +150,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const r = await assignCases(knex, principal, { caseIds: [caseId], clerkId: form.get("clerkId") ?? "", seen: seenAssignments(form) });
       return r.ok ? back("zugewiesen") : failure(intent, r);
     }
+    case "correct": {
+      const conditions = [];
+      for (let i = 0; form.has(`conditions.${i}.title`); i += 1) conditions.push({ title: form.get(`conditions.${i}.title`), body: form.get(`conditions.${i}.body`) });
+      const r = await correctDecisionDocument(knex, principal, caseId, {
+        expectedVersion,
+        documentId: form.get("documentId") ?? "",
+        reason: form.get("reason") ?? "",
+        reasons: form.get("reasons") ?? undefined,
+        conditions: conditions.length > 0 ? conditions : undefined,
+      });
+      return r.ok ? back("berichtigt") : failure(intent, r);
+    }
     case "message": {
       const r = await postMessage(knex, principal, caseId, String(form.get("body") ?? ""));
       return r.ok ? redirect(`/faelle/${caseId}#nachrichten`) : failure(intent, r);
@@ -162,6 +178,7 @@ const NOTICES: Record<string, string> = {
   verlaengert: "Frist verlängert.",
   entschieden: "Entscheidung gespeichert. Der Antragsteller sieht sie sofort.",
   zugewiesen: "Zuständigkeit gespeichert.",
+  berichtigt: "Berichtigte Fassung ausgestellt. Die bisherige bleibt lesbar und verweist auf die neue.",
 };
 
 const dateTime = new Intl.DateTimeFormat("de-DE", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin" });
@@ -178,6 +195,7 @@ const TIMELINE_LABELS: Record<string, string> = {
   "case.decided": "Entschieden",
   "case.fast_track_approved": "Im Schnellverfahren zugestimmt",
   "case.deemed_approved": "Zustimmung gilt als erteilt (Fiktion)",
+  "case.decision_corrected": "Bescheid berichtigt",
   "case.assigned": "Zuständigkeit geändert",
   "case.withdrawn": "Zurückgezogen",
   "case.reopened": "Wieder eröffnet",
@@ -186,7 +204,7 @@ const TIMELINE_LABELS: Record<string, string> = {
 };
 
 export default function CasePage() {
-  const { csrfToken, basemapStyleUrl, detail, application, version, changes, recheck, messages, timeline, options, myUserId } = useLoaderData<typeof loader>();
+  const { csrfToken, basemapStyleUrl, detail, application, version, changes, recheck, messages, timeline, options, documents, myUserId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const [searchParams] = useSearchParams();
   const [focus, setFocus] = useState<ReportFocus | null>(null);
@@ -211,6 +229,8 @@ export default function CasePage() {
     </>
   );
   const pendingBodies = detail.involvements.filter((i) => i.status === "requested");
+  // the decision's current Bescheid: the one a correction would replace
+  const correctable = documents.find((x) => (x.kind === "consent" || x.kind === "rejection") && !x.replacedById) ?? null;
   const bodyConditions = detail.involvements.flatMap((i) => (i.status === "answered" ? i.conditions.map((c) => ({ ...c, body: i.body.name, text: c.body })) : []));
 
   return (
@@ -496,6 +516,49 @@ export default function CasePage() {
         </section>
       ) : null}
 
+      {documents.length > 0 ? (
+        <section aria-labelledby="dokumente" className="kern-stack">
+          <h2 id="dokumente" className="kern-heading-medium">
+            Dokumente
+          </h2>
+          <DocumentList documents={documents} />
+          {acts && correctable ? (
+            <details className="kern-accordion" open={result?.intent === "correct"}>
+              <summary className="kern-accordion__header">
+                <span className="kern-title">Bescheid berichtigen (§ 42 VwVfG)</span>
+              </summary>
+              <div className="kern-accordion__body">
+                <Form method="post" className="kern-stack">
+                  {hidden("correct")}
+                  <input type="hidden" name="documentId" value={correctable.id} />
+                  <p className="kern-body">
+                    Für offenbare Unrichtigkeiten wie Schreibfehler. Der bisherige Bescheid bleibt unverändert; es entsteht eine berichtigte Fassung, die auf ihn verweist. Nebenbestimmungen
+                    hinzufügen oder streichen ist eine neue Entscheidung, keine Berichtigung.
+                  </p>
+                  <Field intent="correct" name="reason" label="Grund der Berichtigung" error={errorOf("correct", "reason")} textarea />
+                  <Field intent="correct" name="reasons" label="Begründung" error={errorOf("correct", "reasons")} textarea defaultValue={detail.decision.reasons ?? ""} />
+                  {detail.conditions.map((c, i) => (
+                    <fieldset key={c.id} className="kern-fieldset">
+                      <legend className="kern-label">
+                        {i + 1}. {CONDITION_KIND_LABELS[c.kind]}
+                      </legend>
+                      <Field intent="correct" name={`conditions.${i}.title`} label="Titel" error={errorOf("correct", `conditions[${i}].title`)} defaultValue={c.title} />
+                      <Field intent="correct" name={`conditions.${i}.body`} label="Text" error={errorOf("correct", `conditions[${i}].body`)} textarea defaultValue={c.body} />
+                    </fieldset>
+                  ))}
+                  <div>
+                    <button type="submit" className="kern-btn kern-btn--primary">
+                      <span className="kern-label">Berichtigte Fassung ausstellen</span>
+                    </button>
+                  </div>
+                  {formError("correct")}
+                </Form>
+              </div>
+            </details>
+          ) : null}
+        </section>
+      ) : null}
+
       {detail.conditions.length > 0 ? (
         <section aria-labelledby="nebenbestimmungen">
           <h2 id="nebenbestimmungen" className="kern-heading-medium">
@@ -703,7 +766,23 @@ export default function CasePage() {
   );
 }
 
-function Field({ intent, name, label, error, textarea, type = "text" }: { intent: string; name: string; label: string; error: string | undefined; textarea?: boolean; type?: string }) {
+function Field({
+  intent,
+  name,
+  label,
+  error,
+  textarea,
+  type = "text",
+  defaultValue,
+}: {
+  intent: string;
+  name: string;
+  label: string;
+  error: string | undefined;
+  textarea?: boolean;
+  type?: string;
+  defaultValue?: string;
+}) {
   const id = `${intent}-${name.replace(/\W/g, "-")}`;
   return (
     <div className={`kern-form-input${error ? " kern-form-input--error" : ""}`}>
@@ -711,9 +790,9 @@ function Field({ intent, name, label, error, textarea, type = "text" }: { intent
         {label}
       </label>
       {textarea ? (
-        <textarea className="kern-form-input__input" id={id} name={name} rows={3} aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? true : undefined} />
+        <textarea className="kern-form-input__input" id={id} name={name} rows={3} defaultValue={defaultValue} aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? true : undefined} />
       ) : (
-        <input className="kern-form-input__input" id={id} name={name} type={type} aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? true : undefined} />
+        <input className="kern-form-input__input" id={id} name={name} type={type} defaultValue={defaultValue} aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? true : undefined} />
       )}
       {error ? (
         <p className="kern-error" id={`${id}-error`}>

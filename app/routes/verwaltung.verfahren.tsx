@@ -2,12 +2,13 @@ import { getFormProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Alert, CsrfInput } from "~/components/forms";
+import { Alert, CsrfInput, TextAreaField, TextField } from "~/components/forms";
 import { db } from "~/db.server";
 import { forbidden, requireRole } from "~/modules/auth/guards.server";
 import type { Period } from "~/modules/deadlines/calendar";
 import type { ProcedureRule } from "~/modules/deadlines/case-clock.server";
-import { AuthoritySettingsSchema, getAuthoritySettings, updateAuthoritySettings } from "~/modules/review/settings.server";
+import { FEE_MODELS, type FeeModel } from "~/modules/documents/model";
+import { AuthoritySettingsSchema, formatEuroAmount, getAuthoritySettings, updateAuthoritySettings } from "~/modules/review/settings.server";
 import { statusOf } from "~/utils/application-errors.server";
 import { parseSubmission } from "~/utils/form.server";
 
@@ -19,7 +20,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const principal = await requireRole(request, ["authority_admin"]);
   const settings = await getAuthoritySettings(await db(), principal);
   if (!settings.ok) throw forbidden(settings.error.message);
-  return json({ csrfToken: context.csrfToken, settings: settings.value });
+  const { feeModel, feeCents } = settings.value;
+  // the amount as the form shows it ("0,50"); without a fee the field starts empty
+  return json({ csrfToken: context.csrfToken, settings: settings.value, feeAmount: feeModel === "none" ? "" : formatEuroAmount(feeCents) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -44,6 +47,18 @@ const UNIT_WORDS: Record<Period["unit"], [one: string, many: string]> = {
   working_days: ["Arbeitstag", "Arbeitstage"],
 };
 
+const FEE_MODEL_LABELS: Record<FeeModel, string> = {
+  none: "keine Gebühr",
+  flat: "Pauschale",
+  per_metre: "je Meter Trasse",
+};
+
+const FEE_MODEL_HINTS: Record<FeeModel, string> = {
+  none: "Die Zustimmung ist gebührenfrei; der Bescheid sagt das.",
+  flat: "Ein fester Betrag je Zustimmung, gleich wie lang die Trasse ist.",
+  per_metre: "Ein Betrag je Meter Trasse in Ihren Straßen; der Bescheid rechnet ihn mit der Länge der Trasse aus.",
+};
+
 /** "1 Monat", "20 Arbeitstage". */
 function periodText({ amount, unit }: Period): string {
   const [one, many] = UNIT_WORDS[unit];
@@ -62,18 +77,35 @@ function rulePeriodsText(rule: ProcedureRule): string {
 }
 
 export default function ProcedureSettings() {
-  const { csrfToken, settings } = useLoaderData<typeof loader>();
+  const { settings } = useLoaderData<typeof loader>();
+  // a new form once saved values come back: it shows them as stored ("0,5" becomes "0,50")
+  const key = JSON.stringify([settings.fastTrackEnabled, settings.procedureRuleKey, settings.feeModel, settings.feeCents, settings.feeNote, settings.remedyNotice]);
+  return <SettingsForm key={key} />;
+}
+
+function SettingsForm() {
+  const { csrfToken, settings, feeAmount } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     id: "verfahren",
     lastResult,
-    defaultValue: { fastTrackEnabled: settings.fastTrackEnabled ? "on" : undefined, procedureRule: settings.procedureRuleKey ?? "" },
+    defaultValue: {
+      fastTrackEnabled: settings.fastTrackEnabled ? "on" : undefined,
+      procedureRule: settings.procedureRuleKey ?? "",
+      feeModel: settings.feeModel,
+      feeAmount,
+      feeNote: settings.feeNote ?? "",
+      remedyNotice: settings.remedyNotice ?? "",
+    },
   });
   const defaultRule = settings.rules.find((r) => r.key === settings.defaultRuleKey);
   const current = settings.rules.find((r) => r.key === (settings.procedureRuleKey ?? settings.defaultRuleKey));
   const fastTrackError = fields.fastTrackEnabled.errors?.join(" ");
   const ruleError = fields.procedureRule.errors?.join(" ");
+  const feeModelError = fields.feeModel.errors?.join(" ");
+  const amountError = fields.feeAmount.errors?.join(" ");
+  const anyFieldError = [fields.fastTrackEnabled, fields.procedureRule, fields.feeModel, fields.feeAmount, fields.feeNote, fields.remedyNotice].some((f) => f.errors?.length);
   return (
     <div className="kern-stack">
       <hgroup className="kern-hgroup">
@@ -87,7 +119,7 @@ export default function ProcedureSettings() {
           <p className="kern-body">{form.errors.join(" ")}</p>
         </Alert>
       ) : null}
-      {fastTrackError || ruleError ? (
+      {anyFieldError ? (
         <Alert tone="danger" title="Nicht gespeichert">
           <p className="kern-body">Bitte prüfen Sie die markierten Angaben.</p>
         </Alert>
@@ -179,6 +211,98 @@ export default function ProcedureSettings() {
                 </div>
               ))}
             </dl>
+          </div>
+        </fieldset>
+
+        <fieldset className={`kern-fieldset${feeModelError || amountError || fields.feeNote.errors?.length ? " kern-fieldset--error" : ""}`}>
+          <legend className="kern-label kern-label--large">Gebühr</legend>
+          <div className="kern-fieldset__body kern-stack">
+            <p className="kern-body">
+              Die Gebühr steht auf den Zustimmungsbescheiden, die Ihre Behörde nach dem Speichern erteilt. Bereits erteilte Bescheide bleiben, wie sie
+              sind.
+            </p>
+            <fieldset className="kern-fieldset" aria-describedby={feeModelError ? `${fields.feeModel.id}-error` : undefined}>
+              <legend className="kern-label">Gebührenmodell</legend>
+              {feeModelError ? (
+                <p className="kern-error" id={`${fields.feeModel.id}-error`}>
+                  <span className="kern-icon kern-icon--danger" aria-hidden="true" />
+                  <span className="kern-body">{feeModelError}</span>
+                </p>
+              ) : null}
+              <div className="kern-fieldset__body">
+                {FEE_MODELS.map((model) => {
+                  const id = `${fields.feeModel.id}-${model}`;
+                  return (
+                    <div key={model} className="kern-form-check">
+                      <input
+                        className={`kern-form-check__radio${feeModelError ? " kern-form-check__radio--error" : ""}`}
+                        type="radio"
+                        id={id}
+                        name={fields.feeModel.name}
+                        value={model}
+                        defaultChecked={fields.feeModel.initialValue === model}
+                        aria-describedby={`${id}-hint`}
+                        aria-invalid={feeModelError ? true : undefined}
+                      />
+                      <label className="kern-label" htmlFor={id}>
+                        {FEE_MODEL_LABELS[model]}
+                      </label>
+                      {/* the check is a two-column grid: the hint goes under the label */}
+                      <div className="kern-hint" id={`${id}-hint`} style={{ gridColumn: 2 }}>
+                        {FEE_MODEL_HINTS[model]}
+                      </div>
+                    </div>
+                  );
+                })}
+              </div>
+            </fieldset>
+            <div className={`kern-form-input${amountError ? " kern-form-input--error" : ""}`}>
+              <label className="kern-label" htmlFor={fields.feeAmount.id}>
+                Betrag in Euro
+              </label>
+              <div className="kern-hint" id={`${fields.feeAmount.id}-hint`}>
+                Bei einer Pauschale der Betrag je Zustimmung, bei „je Meter Trasse“ der Betrag je Meter, zum Beispiel 120,00 oder 0,50. Bei „keine Gebühr“
+                bleibt das Feld unbeachtet.
+              </div>
+              {amountError ? (
+                <p className="kern-error" id={`${fields.feeAmount.id}-error`}>
+                  <span className="kern-icon kern-icon--danger" aria-hidden="true" />
+                  <span className="kern-body">{amountError}</span>
+                </p>
+              ) : null}
+              <input
+                className={`kern-form-input__input${amountError ? " kern-form-input__input--error" : ""}`}
+                type="text"
+                inputMode="decimal"
+                autoComplete="off"
+                id={fields.feeAmount.id}
+                name={fields.feeAmount.name}
+                defaultValue={(fields.feeAmount.initialValue as string | undefined) ?? ""}
+                aria-describedby={[`${fields.feeAmount.id}-hint`, amountError ? `${fields.feeAmount.id}-error` : null].filter(Boolean).join(" ")}
+                aria-invalid={amountError ? true : undefined}
+              />
+            </div>
+            <TextField
+              field={fields.feeNote}
+              label="Rechtsgrundlage der Gebühr"
+              hint="Steht in Klammern hinter der Gebühr, zum Beispiel „Verwaltungskostensatzung des Landkreises, Tarifstelle 4.2“. Höchstens 500 Zeichen."
+            />
+          </div>
+        </fieldset>
+
+        <fieldset className={`kern-fieldset${fields.remedyNotice.errors?.length ? " kern-fieldset--error" : ""}`}>
+          <legend className="kern-label kern-label--large">Rechtsbehelfsbelehrung</legend>
+          <div className="kern-fieldset__body kern-stack">
+            <TextAreaField
+              field={fields.remedyNotice}
+              label="Rechtsbehelfsbelehrung für Zustimmungs- und Ablehnungsbescheide"
+              rows={8}
+              hint={
+                "Lassen Sie das Feld leer, steht auf den Bescheiden die Standardbelehrung des Portals: Widerspruch innerhalb eines Monats nach Bekanntgabe " +
+                "bei Ihrer Behörde, mit deren Anschrift. Gibt es in Ihrem Land kein Widerspruchsverfahren, tragen Sie hier bitte Ihre eigene Belehrung ein. " +
+                "Höchstens 3.000 Zeichen; gilt für Bescheide, die nach dem Speichern erteilt werden."
+              }
+            />
           </div>
         </fieldset>
 

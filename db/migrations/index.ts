@@ -6,6 +6,7 @@ import * as m0004 from "./0004_audit";
 import * as m0005 from "./0005_checks";
 import * as m0006 from "./0006_applications";
 import * as m0007 from "./0007_review";
+import * as m0008 from "./0008_documents";
 
 interface Migration {
   name: string;
@@ -25,6 +26,7 @@ const migrations: Migration[] = [
   { name: "0005_checks", ...m0005 },
   { name: "0006_applications", ...m0006 },
   { name: "0007_review", ...m0007 },
+  { name: "0008_documents", ...m0008 },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

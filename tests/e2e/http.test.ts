@@ -119,4 +119,19 @@ describe("portal over HTTP", () => {
     expect(html).toContain("Seite nicht gefunden");
     expect(html).not.toMatch(/at .*\.(js|ts):\d+/);
   });
+  it("verifies documents publicly: 404 for an unknown id, 422 with field errors for a malformed id or hash", async () => {
+    const client = new PortalClient();
+    const unknown = await client.get("/api/v1/documents/0000000000000000/verification");
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toContain("application/problem+json");
+    const malformed = await client.get("/api/v1/documents/kein-dokument/verification?sha256=zz");
+    expect(malformed.status).toBe(422);
+    const problem = await malformed.json();
+    expect(problem.errors.map((e: { path: string }) => e.path)).toEqual(["id", "sha256"]);
+    expect((await client.get("/verify/0000000000000000")).status).toBe(404);
+    // downloading needs a login
+    const download = await client.get("/dokumente/0000000000000000");
+    expect(download.status).toBe(302);
+    expect(download.headers.get("location")).toContain("/anmelden");
+  });
 });

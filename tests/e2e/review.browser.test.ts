@@ -113,6 +113,39 @@ describe("a road authority reviews a case", () => {
     expect(text).toContain("Wurzelschutz");
     expect(text).toContain("Abstimmung mit dem Bauhof");
     expect(text).toContain("Anzeige");
-    for (const page of [operator, clerk, body]) await page.context().close();
+
+    // …and the documents: the request for missing items and the consent, as PDFs
+    const documents = operator.locator("section[aria-labelledby=dokumente]");
+    expect(await documents.textContent()).toContain("Nachforderung von Unterlagen");
+    const consentLink = documents.getByRole("link", { name: "Zustimmungsbescheid" });
+    const href = (await consentLink.getAttribute("href"))!;
+    const documentId = href.split("/").pop()!;
+    const pdf = await operator.request.get(`${baseUrl}${href}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    const bytes = await pdf.body();
+    expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    // a clerk of another authority does not get it
+    const strangerAgain = await personPage("kreis@demo.test");
+    expect((await strangerAgain.request.get(`${baseUrl}${href}`)).status()).toBe(404);
+
+    // anyone can verify it: the page the QR code leads to, and a copy dropped on it
+    const publicContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const visitor = await publicContext.newPage();
+    await visitor.goto(`${baseUrl}/verify/${documentId}`);
+    await visitor.getByText("Echt und gültig").waitFor();
+    expect(await visitor.locator("main").textContent()).not.toContain("Jonas Becker");
+    await visitor.getByLabel("PDF-Datei").setInputFiles({ name: "bescheid.pdf", mimeType: "application/pdf", buffer: bytes });
+    await visitor.getByRole("button", { name: "Vergleichen" }).click();
+    await visitor.getByText("Die Datei stimmt mit dem Original überein.").waitFor();
+    const changed = Buffer.from(bytes);
+    changed[changed.length - 20] = changed[changed.length - 20]! ^ 0x01;
+    await visitor.getByLabel("PDF-Datei").setInputFiles({ name: "bescheid.pdf", mimeType: "application/pdf", buffer: changed });
+    await visitor.getByRole("button", { name: "Vergleichen" }).click();
+    await visitor.getByText("Die Datei ist nicht das Original.").waitFor();
+    const api = await visitor.request.get(`${baseUrl}/api/v1/documents/${documentId}/verification`);
+    expect(await api.json()).toMatchObject({ documentId, genuine: true, kind: "consent", replacedBy: null });
+    await visitor.screenshot({ path: "tests/e2e/screenshots/verify-document.png", fullPage: true });
+    for (const page of [operator, clerk, body, strangerAgain, visitor]) await page.context().close();
   }, 240_000);
 });

@@ -10,6 +10,7 @@
 import type { AuthorityLevel, OrganisationKind, StateCode } from "~/modules/auth/roles";
 import { CONFLICT_LAYER_INFO, CONFLICT_LAYER_KEYS, type ConflictLayerKey } from "~/modules/layers/keys";
 import type { RoadClass } from "~/modules/roads/classes";
+import { mulberry32, type Rng } from "~/utils/prng";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -128,20 +129,6 @@ export const KREIS_SLUG = "kreis-auenwald";
 // Seeded randomness
 // ---------------------------------------------------------------------------------------------
 
-type Rng = () => number;
-
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** One stream per purpose, so changing one part of the region leaves every other part as it was. */
 function rngFor(key: string): Rng {
   let h = 0x811c9dc5; // FNV-1a
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);

@@ -7,7 +7,7 @@ export interface MailText {
   body: string;
 }
 
-const SIGNATURE = "\n\n--\nBreitband-Portal Hessen / Rheinland-Pfalz\nDiese Nachricht wurde automatisch erstellt.";
+export const MAIL_SIGNATURE = "\n\n--\nBreitband-Portal Hessen / Rheinland-Pfalz\nDiese Nachricht wurde automatisch erstellt.";
 
 /** 2026-05-01 → 01.05.2026 */
 export function germanDate(iso: string): string {
@@ -30,7 +30,7 @@ export function submissionConfirmation(input: {
       `Guten Tag,\n\n${what} „${input.title}“ ist im Breitband-Portal eingegangen und wurde an die zuständigen Straßenbaulastträger weitergeleitet:\n\n` +
       input.cases.map((c) => `- ${c.authorityName}: Aktenzeichen ${c.fileNumber}`).join("\n") +
       "\n\nBitte geben Sie bei Rückfragen das jeweilige Aktenzeichen an. Den Stand der Verfahren sehen Sie jederzeit im Portal." +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
@@ -51,7 +51,7 @@ export function newCaseNotice(input: {
       `Aktenzeichen: ${input.fileNumber}\nVorhaben: ${input.title}\nAntragsteller: ${input.operatorName}\n` +
       `Trassenlänge in Ihrer Baulast: ${metres(input.lengthM)}\nQuerungen Ihrer Straßen: ${input.crossings}${period}\n\n` +
       "Sie finden den Antrag mit Trasse, Prüfbericht und Anlagen in Ihrem Posteingang im Portal." +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
@@ -61,7 +61,7 @@ export function caseAmendedNotice(input: { fileNumber: string; title: string; op
     body:
       `Guten Tag,\n\n${input.operatorName} hat den Antrag ${input.fileNumber} („${input.title}“) geändert bzw. ergänzt (Version ${input.versionNo}).\n\n` +
       `Begründung des Antragstellers:\n${input.reason}\n\nDie bisherigen Fassungen bleiben im Portal einsehbar.` +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
@@ -70,7 +70,7 @@ export function caseWithdrawnNotice(input: { fileNumber: string; title: string; 
     subject: `Antrag ${input.fileNumber} zurückgezogen: ${input.title}`,
     body:
       `Guten Tag,\n\n${input.operatorName} hat den Antrag ${input.fileNumber} („${input.title}“) zurückgezogen. Das Verfahren ist damit beendet; es ist nichts weiter zu veranlassen.` +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
@@ -90,13 +90,13 @@ export function worksNotice(input: {
       (started
         ? `den Beginn der Bauarbeiten am ${germanDate(input.date)}.`
         : `die Fertigstellung am ${germanDate(input.date)}. Erschlossene Haushalte: ${input.homesPassed ?? 0}. Die Bestandstrasse ist im Portal hinterlegt.`) +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
 export function newMessageNotice(input: { fileNumber: string; title: string; fromName: string }): MailText {
   return {
     subject: `Neue Nachricht zu ${input.fileNumber}: ${input.title}`,
-    body: `Guten Tag,\n\n${input.fromName} hat Ihnen zum Verfahren ${input.fileNumber} („${input.title}“) eine Nachricht geschrieben. Sie können sie im Breitband-Portal lesen und beantworten.` + SIGNATURE,
+    body: `Guten Tag,\n\n${input.fromName} hat Ihnen zum Verfahren ${input.fileNumber} („${input.title}“) eine Nachricht geschrieben. Sie können sie im Breitband-Portal lesen und beantworten.` + MAIL_SIGNATURE,
   };
 }

@@ -9,6 +9,7 @@ import type { CheckReport } from "~/modules/checks/report";
 import { templatesForCase } from "~/modules/conditions/service.server";
 import { berlinDate, formatGermanDate } from "~/modules/deadlines/calendar";
 import { authorityProcedure, extendedDueDate } from "~/modules/deadlines/case-clock.server";
+import { issueDocument } from "~/modules/documents/service.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { systemClock, type Clock } from "~/utils/clock";
 import {
@@ -95,6 +96,8 @@ export async function requestMissingItems(db: Db, principal: Principal, caseId: 
       { status: "incomplete", requestId: request.id, items: data.items, clockStopped: true, decisionDueOnBefore: row.decision_due_on },
       now,
     );
+    // the Nachforderung as a document of the case, beside the message thread
+    await issueDocument(trx, row.id, { kind: "missing_items", issuedBy: principal.userId, now, requestId: request.id });
     // the operator reads the request in the case's message thread, too
     const text = [items.length > 0 ? `Es fehlen: ${items.join("; ")}.` : "", data.body].filter(Boolean).join("\n\n");
     await trx("case_messages").insert({ case_id: row.id, author_user_id: principal.userId, author_organisation_id: principal.organisation.id, body: `Nachforderung: ${text}`, created_at: now });
@@ -276,6 +279,8 @@ async function decide(
     { status, conditions: final.filter((c) => c.kind === "condition").length, hints: final.filter((c) => c.kind === "hint").length, decisionDueOn: row.decision_due_on },
     now,
   );
+  // the Bescheid is issued with the decision: both are written, or neither
+  await issueDocument(trx, row.id, { kind: status === "approved" ? "consent" : "rejection", issuedBy: principal.userId, now });
   const contact = await applicationContact(trx, row.application_id);
   if (contact.email) {
     await enqueueMail(trx, {

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { berlinDate, daysBetween, formatGermanDate } from "~/modules/deadlines/calendar";
 import { procedureRule } from "~/modules/deadlines/case-clock.server";
+import { issueDocument } from "~/modules/documents/service.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import type { Clock } from "~/utils/clock";
 import { applicationContact, authorityRecipients, caseColumns, changeCase, organisationMemberEmails, type CaseRow } from "./access.server";
@@ -41,6 +42,7 @@ export async function sweepDeadlines(db: Knex.Transaction, clock: Clock): Promis
     const due = row.decision_due_on!;
     const reason = `Über den Antrag wurde bis zum Ablauf der Entscheidungsfrist am ${formatGermanDate(due)} nicht entschieden; die Zustimmung gilt nach ${rule.legalBasis} als erteilt.`;
     await changeCase(db, null, row, { status: "deemed_approved", decided_at: now, deemed_reason: reason, clock_stopped_at: now }, "deemed_approved", { status: "deemed_approved", decisionDueOn: due, rule: rule.key, reason }, now);
+    await issueDocument(db, row.id, { kind: "deemed_certificate", issuedBy: null, now });
     const contact = await applicationContact(db, row.application_id);
     const authority = await db("organisations").where({ id: row.authority_id }).first("name");
     const mail = deemedApprovalNotice({ fileNumber: row.file_number, title: contact.title, authorityName: authority.name, dueOn: due, legalBasis: rule.legalBasis });

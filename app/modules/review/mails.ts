@@ -1,8 +1,7 @@
-import { germanDate, type MailText } from "~/modules/mail/templates";
+import { germanDate, MAIL_SIGNATURE, type MailText } from "~/modules/mail/templates";
 
 /** The e-mails of the review, in German: notices that something happened; the substance is in the portal. */
 
-const SIGNATURE = "\n\n--\nBreitband-Portal Hessen / Rheinland-Pfalz\nDiese Nachricht wurde automatisch erstellt.";
 
 export function missingItemsRequested(input: { fileNumber: string; title: string; authorityName: string; items: string[]; body: string }): MailText {
   const list = input.items.length > 0 ? `\n\nEs fehlen:\n${input.items.map((i) => `- ${i}`).join("\n")}` : "";
@@ -11,8 +10,8 @@ export function missingItemsRequested(input: { fileNumber: string; title: string
     subject: `Nachforderung zu ${input.fileNumber}: ${input.title}`,
     body:
       `Guten Tag,\n\n${input.authorityName} benötigt für die Entscheidung über Ihren Antrag weitere Unterlagen.${list}${text}\n\n` +
-      "Die Entscheidungsfrist ruht, bis Sie den Antrag im Portal ergänzt haben; mit der Ergänzung beginnt sie neu." +
-      SIGNATURE,
+      "Die Entscheidungsfrist ruht, bis Sie den Antrag im Portal ergänzt haben; mit der Ergänzung beginnt sie neu. Das Schreiben (PDF) finden Sie im Portal bei Ihrem Antrag." +
+      MAIL_SIGNATURE,
   };
 }
 
@@ -23,9 +22,9 @@ export function decisionNotice(input: { fileNumber: string; title: string; autho
     body:
       `Guten Tag,\n\n${input.authorityName} hat über Ihren Antrag „${input.title}“ (Aktenzeichen ${input.fileNumber}) entschieden: ` +
       (approved
-        ? `Die Zustimmung nach § 127 TKG ist erteilt${input.conditions > 0 ? `, mit ${input.conditions} Nebenbestimmungen und Hinweisen` : ""}.`
-        : "Der Antrag ist abgelehnt. Die Begründung und die Rechtsbehelfsbelehrung finden Sie im Portal.") +
-      SIGNATURE,
+        ? `Die Zustimmung nach § 127 TKG ist erteilt${input.conditions > 0 ? `, mit ${input.conditions} Nebenbestimmungen und Hinweisen` : ""}. Den Zustimmungsbescheid (PDF) finden Sie im Portal bei Ihrem Antrag.`
+        : "Der Antrag ist abgelehnt. Den Ablehnungsbescheid mit Begründung und Rechtsbehelfsbelehrung (PDF) finden Sie im Portal bei Ihrem Antrag.") +
+      MAIL_SIGNATURE,
   };
 }
 
@@ -34,8 +33,8 @@ export function deemedApprovalNotice(input: { fileNumber: string; title: string;
     subject: `Zustimmung gilt als erteilt: ${input.fileNumber} – ${input.title}`,
     body:
       `Guten Tag,\n\nüber den Antrag „${input.title}“ (Aktenzeichen ${input.fileNumber}, ${input.authorityName}) wurde bis zum Ablauf der Frist am ${germanDate(input.dueOn)} nicht entschieden. ` +
-      `Die Zustimmung gilt damit nach ${input.legalBasis} als erteilt (Zustimmungsfiktion).` +
-      SIGNATURE,
+      `Die Zustimmung gilt damit nach ${input.legalBasis} als erteilt (Zustimmungsfiktion). Die Bescheinigung darüber (PDF) finden Sie im Portal.` +
+      MAIL_SIGNATURE,
   };
 }
 
@@ -45,7 +44,7 @@ export function deadlineReminder(input: { fileNumber: string; title: string; due
     body:
       `Guten Tag,\n\ndie Entscheidungsfrist für den Antrag „${input.title}“ (Aktenzeichen ${input.fileNumber}) endet am ${germanDate(input.dueOn)}. ` +
       "Wird bis dahin nicht entschieden, gilt die Zustimmung als erteilt (Zustimmungsfiktion)." +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
@@ -55,7 +54,7 @@ export function involvementRequest(input: { fileNumber: string; title: string; a
     body:
       `Guten Tag,\n\n${input.authorityName} bittet Sie um eine Stellungnahme zum Antrag „${input.title}“ (Aktenzeichen ${input.fileNumber}) bis zum ${germanDate(input.dueOn)}.\n\n${input.question}\n\n` +
       "Trasse, Prüfbericht und Unterlagen finden Sie im Portal unter „Stellungnahmen“." +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
@@ -65,13 +64,13 @@ export function statementOverdue(input: { fileNumber: string; title: string; due
     body:
       `Guten Tag,\n\nIhre Stellungnahme zum Antrag „${input.title}“ (Aktenzeichen ${input.fileNumber}) war bis zum ${germanDate(input.dueOn)} erbeten. ` +
       "Bitte geben Sie sie im Portal ab, damit die Straßenbaubehörde fristgerecht entscheiden kann." +
-      SIGNATURE,
+      MAIL_SIGNATURE,
   };
 }
 
 export function statementReceived(input: { fileNumber: string; bodyName: string; statement: string }): MailText {
   return {
     subject: `Stellungnahme eingegangen: ${input.fileNumber}`,
-    body: `Guten Tag,\n\n${input.bodyName} hat zum Fall ${input.fileNumber} Stellung genommen: ${input.statement}.` + SIGNATURE,
+    body: `Guten Tag,\n\n${input.bodyName} hat zum Fall ${input.fileNumber} Stellung genommen: ${input.statement}.` + MAIL_SIGNATURE,
   };
 }
