@@ -7,10 +7,10 @@
  * Exit codes: 0 imported, 1 the file could not be imported (nothing written), 2 bad arguments.
  */
 import { existsSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { database } from "~/db.server";
 import { ImportError, importLayer, type ImportSummary } from "~/modules/layers/import.server";
 import { ImportOptionsSchema, LAYER_NAMES } from "~/modules/layers/schema";
+import { readOptions, usageError } from "./lib/cli";
 
 const USAGE = `Aufruf: npm run layers:import -- --layer <Ebene> --file <Datei> [--srid N] [--replace] [--source NAME]
   --layer    ${LAYER_NAMES.join(" | ")}
@@ -19,31 +19,15 @@ const USAGE = `Aufruf: npm run layers:import -- --layer <Ebene> --file <Datei> [
   --replace  vorhandene Daten der Ebene vorher löschen (Straßen: alle, Verwaltungsgebiete: alle, Konfliktebene: alle ihre Objekte)
   --source   Name der Quelle (Standard: Dateiname); ohne --replace wird je Quelle und ID aktualisiert`;
 
-function fail(message: string): never {
-  console.error(`Fehler: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
+const fail: (message: string) => never = usageError(USAGE);
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      layer: { type: "string" },
-      file: { type: "string" },
-      srid: { type: "string" },
-      replace: { type: "boolean" },
-      source: { type: "string" },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  const { code, message } = error as { code?: string; message: string };
-  const subject = /'([^']+)'/.exec(message)?.[1] ?? "";
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") fail(`Unbekannte Option ${subject}.`);
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") fail(`Die Option ${subject.split(" ")[0]} braucht einen Wert.`);
-  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") fail(`Unerwartetes Argument ${subject}.`);
-  fail(`Ungültige Argumente: ${message}`);
-}
+const args = readOptions({
+  layer: { type: "string" },
+  file: { type: "string" },
+  srid: { type: "string" },
+  replace: { type: "boolean" },
+  source: { type: "string" },
+}, fail);
 const parsed = ImportOptionsSchema.safeParse(args);
 if (!parsed.success) fail(parsed.error.issues.map((i) => i.message).join("\n"));
 const options = parsed.data;

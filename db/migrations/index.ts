@@ -7,6 +7,7 @@ import * as m0005 from "./0005_checks";
 import * as m0006 from "./0006_applications";
 import * as m0007 from "./0007_review";
 import * as m0008 from "./0008_documents";
+import * as m0009 from "./0009_coverage";
 
 interface Migration {
   name: string;
@@ -27,6 +28,7 @@ const migrations: Migration[] = [
   { name: "0006_applications", ...m0006 },
   { name: "0007_review", ...m0007 },
   { name: "0008_documents", ...m0008 },
+  { name: "0009_coverage", ...m0009 },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

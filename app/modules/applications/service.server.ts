@@ -5,6 +5,7 @@ import type { Principal } from "~/modules/auth/session.server";
 import { checkRoute } from "~/modules/checks/engine.server";
 import type { CheckReport } from "~/modules/checks/report";
 import { normaliseCheckRequest } from "~/modules/checks/schema";
+import { recordCompletionCoverage } from "~/modules/coverage/events.server";
 import { startCaseClock } from "~/modules/deadlines/case-clock.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import {
@@ -587,6 +588,8 @@ export async function reportCompletion(db: Db, principal: Principal, id: string,
       .where({ id: app.id })
       .update({ status: "completed", works_completed_on: date, homes_passed: homesPassed, as_built_route: asBuiltRoute, version: app.version + 1, updated_at: trx.fn.now() })
       .returning("version");
+    // the homes passed count towards the coverage of the Gemeinden the as-built route runs through
+    await recordCompletionCoverage(trx, { applicationId: app.id, completedOn: date, homesPassed, recordedBy: principal.userId });
     await audit(trx, principal, "application", app.id, "completed", { date, homesPassed, asBuilt: asBuilt === "as_planned" ? "as_planned" : "drawn" });
     const operatorName = await organisationName(trx, app.operator_id);
     for (const c of await approvedCases(trx, app.id)) {
