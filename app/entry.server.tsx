@@ -3,10 +3,12 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
+import type { Knex } from "knex";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { database } from "~/db.server";
 import { env } from "~/env.server";
+import { seedDemoHistory } from "~/modules/demo/history.server";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { coreJobHandlers, coreRecurringJobs } from "~/modules/jobs/handlers.server";
 import { startJobRunner } from "~/modules/jobs/runner.server";
@@ -23,12 +25,26 @@ export async function startup(): Promise<{ engine: string; migratedMs: number; s
   const started = Date.now();
   const { knex, engine } = await database();
   const migratedMs = Date.now() - started;
-  if (env().DEMO_DATA) await seedDemo(knex);
+  if (env().DEMO_DATA) {
+    await seedDemo(knex);
+    await seedHistory(knex);
+  }
   const seededMs = Date.now() - started - migratedMs;
   // mails written before the job runner existed, or by a CLI, get their send job
   await enqueuePendingMails(knex);
   runner = startJobRunner(knex, { handlers: coreJobHandlers, recurring: coreRecurringJobs });
   return { engine, migratedMs, seededMs };
+}
+
+/** Two years of applications, decisions and coverage figures for the demo, once (the test template has none). */
+async function seedHistory(knex: Knex): Promise<void> {
+  try {
+    const history = await seedDemoHistory(knex, { now: new Date() });
+    if (!history.alreadySeeded) console.log(`[boot] demo history: ${history.applications} applications, ${history.cases} cases in ${Math.round(history.durationMs)} ms`);
+  } catch (error) {
+    // the portal starts anyway; the marker in portal_settings says the history failed
+    console.error("[boot] demo history could not be seeded", error);
+  }
 }
 
 let runner: { stop(): Promise<void> } | null = null;

@@ -18,8 +18,9 @@ const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
     { to: "/verwaltung/verfahren", label: "Verfahren" },
   ],
   consulted_body: [{ to: "/stellungnahmen", label: "Stellungnahmen" }],
-  state_analyst: [],
+  state_analyst: [{ to: "/statistik", label: "Dashboard" }],
   platform_admin: [
+    { to: "/statistik", label: "Dashboard" },
     { to: "/admin/organisationen", label: "Organisationen" },
     { to: "/admin/benutzer", label: "Benutzer" },
   ],
@@ -89,7 +90,8 @@ export function SiteFooter() {
       <div className="kern-container">
         <p className="kern-body kern-body--small">
           Breitband-Portal – digitale Zustimmungsverfahren für den Glasfaserausbau (§ 127 TKG, Gigabit
-          Infrastructure Act). Kartendaten: siehe <a className="kern-link" href="/datenquellen">Datenquellen und Lizenzen</a>.
+          Infrastructure Act). Kartendaten: siehe <a className="kern-link" href="/datenquellen">Datenquellen und Lizenzen</a> ·{" "}
+          <a className="kern-link" href="/statistik/oeffentlich">Statistik</a> · <a className="kern-link" href="/verify">Echtheit eines Bescheids prüfen</a>.
         </p>
       </div>
     </footer>

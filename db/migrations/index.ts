@@ -8,6 +8,7 @@ import * as m0006 from "./0006_applications";
 import * as m0007 from "./0007_review";
 import * as m0008 from "./0008_documents";
 import * as m0009 from "./0009_coverage";
+import * as m0010 from "./0010_dashboard";
 
 interface Migration {
   name: string;
@@ -29,6 +30,7 @@ const migrations: Migration[] = [
   { name: "0007_review", ...m0007 },
   { name: "0008_documents", ...m0008 },
   { name: "0009_coverage", ...m0009 },
+  { name: "0010_dashboard", ...m0010 },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

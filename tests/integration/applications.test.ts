@@ -25,6 +25,7 @@ import {
 } from "~/modules/applications/test-fixtures.server";
 import type { Principal } from "~/modules/auth/session.server";
 import { checkRequest } from "~/modules/checks/engine.server";
+import { ManualClock } from "~/utils/clock";
 import { useTestDatabase } from "../support/db";
 import { givenUser } from "../support/fixtures";
 
@@ -424,5 +425,61 @@ describe("after submission", () => {
     expect(await withdrawApplication(knex(), operator, other, { expectedVersion: version })).toEqual({ ok: false, error: { code: "wrong_state", message: "Der Antrag ist bereits zurückgezogen." } });
     const timeline = (await getApplication(knex(), operator, other))!.timeline.map((e) => `${e.entityType}:${e.action}`);
     expect(timeline.slice(-2)).toEqual(["case:withdrawn", "application:withdrawn"]);
+  });
+});
+
+describe("on a clock of its own (a replayed history)", () => {
+  it("stamps rows and audit events with the clock's time and judges dates by the clock's day", async () => {
+    const clock = new ManualClock("2025-03-03T09:00:00Z");
+    const created = await createDraft(knex(), operator, { title: "Aus der Vergangenheit" }, { clock });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.value.id;
+    clock.set("2025-03-04T10:00:00Z");
+    // Baubeginn 2025-04-01: in the past by the real date, in the future by the clock's
+    const draft = completeDraft({ title: "Aus der Vergangenheit", period: { start: "2025-04-01", end: "2025-05-30" } });
+    const saved = await saveDraft(knex(), operator, id, { expectedVersion: 1, draft, route: await routeAlong(knex(), [{ roads: ["k142-005", "k142-006"] }]) }, { clock });
+    expect(saved).toEqual({ ok: true, value: { version: 2, updatedAt: "2025-03-04T10:00:00.000Z" } });
+    expect(missingItems(draft, null, [], null).map((m) => m.path)).toContain("period.start");
+    clock.set("2025-03-05T11:00:00Z");
+    const submission = await submitApplication(knex(), operator, id, { expectedVersion: 2 }, { clock });
+    if (!submission.ok) throw new Error(JSON.stringify(submission.error));
+    expect(submission.value.cases.every((c) => c.fileNumber.includes("-2025-"))).toBe(true);
+    await knex()("cases").where({ application_id: id }).update({ status: "approved" });
+
+    clock.set("2025-04-02T08:00:00Z");
+    const tooEarly = await reportWorksStarted(knex(), operator, id, { expectedVersion: await rowVersion(id), date: "2025-04-03" }, { clock });
+    expect(tooEarly).toMatchObject({ ok: false, error: { fieldErrors: [{ path: "date", message: "Der Baubeginn kann nicht in der Zukunft liegen." }] } });
+    expect((await reportWorksStarted(knex(), operator, id, { expectedVersion: await rowVersion(id), date: "2025-04-02" }, { clock })).ok).toBe(true);
+    clock.set("2025-05-30T12:00:00Z");
+    const tooSoon = await reportCompletion(knex(), operator, id, { expectedVersion: await rowVersion(id), date: "2025-05-31", homesPassed: 40, asBuilt: "as_planned" }, { clock });
+    expect(tooSoon).toMatchObject({ ok: false, error: { fieldErrors: [{ path: "date", message: "Die Fertigstellung kann nicht in der Zukunft liegen." }] } });
+    expect((await reportCompletion(knex(), operator, id, { expectedVersion: await rowVersion(id), date: "2025-05-30", homesPassed: 40, asBuilt: "as_planned" }, { clock })).ok).toBe(true);
+
+    const row = await knex()("applications").where({ id }).first("created_at", "submitted_at", "updated_at");
+    expect(row).toEqual({ created_at: new Date("2025-03-03T09:00:00Z"), submitted_at: new Date("2025-03-05T11:00:00Z"), updated_at: new Date("2025-05-30T12:00:00Z") });
+    const cases = await knex()("cases").where({ application_id: id }).select("created_at", "received_at");
+    expect(cases).toEqual(cases.map(() => ({ created_at: new Date("2025-03-05T11:00:00Z"), received_at: new Date("2025-03-05T11:00:00Z") })));
+    const timeline = (await getApplication(knex(), operator, id))!.timeline.map((e) => `${e.at} ${e.entityType}:${e.action}`);
+    expect(timeline).toEqual([
+      "2025-03-03T09:00:00.000Z application:created",
+      "2025-03-04T10:00:00.000Z application:draft_saved",
+      ...submission.value.cases.map(() => "2025-03-05T11:00:00.000Z case:created"),
+      "2025-03-05T11:00:00.000Z application:submitted",
+      "2025-04-02T08:00:00.000Z application:works_started",
+      "2025-05-30T12:00:00.000Z application:completed",
+    ]);
+  });
+
+  it("withdraws at the clock's time", async () => {
+    const id = await readyDraft("Zurückgezogen auf der Uhr", await routeAlong(knex(), [{ roads: ["k142-017", "k142-018"] }]));
+    const { cases } = await submitted(id);
+    const clock = new ManualClock(new Date(Date.now() + 3_600_000));
+    expect((await withdrawApplication(knex(), operator, id, { expectedVersion: await rowVersion(id) }, { clock })).ok).toBe(true);
+    expect(await knex()("applications").where({ id }).first("withdrawn_at", "updated_at")).toEqual({ withdrawn_at: clock.now(), updated_at: clock.now() });
+    const events = await knex()("audit_events")
+      .where((w) => w.where({ entity_type: "application", entity_id: id }).orWhereIn("entity_id", cases.map((c) => c.caseId)))
+      .where({ action: "withdrawn" })
+      .pluck("at");
+    expect(events).toEqual(cases.map(() => clock.now()).concat([clock.now()]));
   });
 });

@@ -8,8 +8,9 @@ import { completeDraft, KREIS_TO_GEMEINDE, principalFor, routeAlong } from "~/mo
 import type { Principal } from "~/modules/auth/session.server";
 import { listCoverageEvents, recordCompletionCoverage } from "~/modules/coverage/events.server";
 import { PERSONS_PER_HOUSEHOLD } from "~/modules/coverage/households.server";
-import { CoverageImportFailedError, importCoverageCsv, type CoverageImportSummary } from "~/modules/coverage/import.server";
+import { CoverageImportFailedError, CoverageImportInputError, importCoverageCsv, type CoverageImportSummary } from "~/modules/coverage/import.server";
 import { gigabitHouseholds, gigabitSeries } from "~/modules/coverage/series.server";
+import { ManualClock } from "~/utils/clock";
 import { useTestDatabase } from "../support/db";
 
 /**
@@ -211,6 +212,19 @@ describe("importing a file", () => {
     const back = await importCoverageCsv(knex(), { bytes: first, fileName: "v1_privathaushalte.csv", asOf: "2020-06-30", actor: "test:coverage" });
     expect(back).toMatchObject({ status: "imported", rowsUpdated: 2 });
     expect(await observation("06999001", "2020-06-30")).toMatchObject({ ftth: 10, run_id: back.runId });
+  });
+
+  it("judges the as-of date by the clock it is given, and stamps the run with its time", async () => {
+    const bytes = csv(HEADER, "06999001,50,12,12");
+    const input = { bytes, fileName: "uhr_privathaushalte.csv", asOf: "2018-06-30", actor: "test:coverage" };
+    const clock = new ManualClock("2018-06-29T21:30:00Z"); // 23:30 in Berlin: the day before the as-of date
+    await expect(importCoverageCsv(knex(), input, { clock })).rejects.toThrow(new CoverageImportInputError("Der Stichtag liegt in der Zukunft."));
+    clock.set("2018-06-29T22:30:00Z"); // 00:30 on the as-of date in Berlin
+    const summary = await importCoverageCsv(knex(), input, { clock });
+    expect(summary).toMatchObject({ status: "imported", rowsLoaded: 1 });
+    expect(await knex()("coverage_import_runs").where({ id: summary.runId }).first("started_at", "imported_at")).toEqual({ started_at: clock.now(), imported_at: clock.now() });
+    // without a clock, the real date counts
+    await expect(importCoverageCsv(knex(), { ...input, asOf: "2999-01-01" })).rejects.toThrow("Der Stichtag liegt in der Zukunft.");
   });
 
   it("rejects a file it cannot read, or whose audience it cannot tell, and writes nothing", async () => {

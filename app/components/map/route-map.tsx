@@ -6,7 +6,8 @@
  * Pages using it add the map's stylesheets:  export const links = () => [...mapLinks];
  */
 import maplibreCss from "maplibre-gl/dist/maplibre-gl.css";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense } from "react";
+import { useHydrated } from "../hydrated";
 import routeMapCss from "./route-map.css";
 import type { RouteMapProps } from "./types";
 
@@ -19,18 +20,6 @@ export const mapLinks = [
 ];
 
 const RouteMap = lazy(() => import("./route-map.client").then((m) => ({ default: m.RouteMap })));
-
-let hydratedOnce = false;
-
-/** false on the server and in the first client render (so hydration matches), true afterwards. */
-function useHydrated(): boolean {
-  const [hydrated, setHydrated] = useState(hydratedOnce);
-  useEffect(() => {
-    hydratedOnce = true;
-    setHydrated(true);
-  }, []);
-  return hydrated;
-}
 
 function Placeholder({ className }: { className?: string }) {
   return (

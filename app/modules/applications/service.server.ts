@@ -6,6 +6,7 @@ import { checkRoute } from "~/modules/checks/engine.server";
 import type { CheckReport } from "~/modules/checks/report";
 import { normaliseCheckRequest } from "~/modules/checks/schema";
 import { recordCompletionCoverage } from "~/modules/coverage/events.server";
+import { writeCaseAreas } from "~/modules/dashboard/case-areas.server";
 import { startCaseClock } from "~/modules/deadlines/case-clock.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import {
@@ -56,22 +57,30 @@ import {
 // ---------------------------------------------------------------------------------------------
 
 /** Starts an application for the principal's operator organisation. */
-export async function createDraft(db: Db, principal: Principal, input: { title: string }): Promise<Result<{ id: string; version: number }>> {
+export async function createDraft(
+  db: Db,
+  principal: Principal,
+  input: { title: string },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Result<{ id: string; version: number }>> {
   if (principal.role !== "operator") {
     return { ok: false, error: { code: "forbidden", message: "Anträge stellen nur Antragsteller (Netzbetreiber und ihre Planungsbüros)." } };
   }
   const parsed = CreateDraftSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalid(parsed.error.issues) };
   return transact(db, async (trx) => {
+    const now = clock.now();
     const [row] = await trx("applications")
       .insert({
         operator_id: principal.organisation.id,
         created_by: principal.userId,
         title: parsed.data.title,
         draft: JSON.stringify({ title: parsed.data.title }),
+        created_at: now,
+        updated_at: now,
       })
       .returning(["id", "version"]);
-    await audit(trx, principal, "application", row.id, "created", { title: parsed.data.title });
+    await audit(trx, principal, "application", row.id, "created", { title: parsed.data.title }, now);
     return { id: row.id as string, version: row.version as number };
   });
 }
@@ -81,7 +90,13 @@ export async function createDraft(db: Db, principal: Principal, input: { title: 
  * a later amendment submits). Optimistic locking: `expectedVersion` must be the version the
  * operator's page loaded; the result carries the new one.
  */
-export async function saveDraft(db: Db, principal: Principal, id: string, input: SaveDraftInput): Promise<Result<{ version: number; updatedAt: string }>> {
+export async function saveDraft(
+  db: Db,
+  principal: Principal,
+  id: string,
+  input: SaveDraftInput,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Result<{ version: number; updatedAt: string }>> {
   const parsed = SaveDraftSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalid(parsed.error.issues, "draft") };
   const { draft, route, expectedVersion } = parsed.data;
@@ -89,7 +104,8 @@ export async function saveDraft(db: Db, principal: Principal, id: string, input:
     const app = await lockOwnApplication(trx, principal, id);
     await assertEditable(trx, app);
     checkVersion(app, expectedVersion);
-    const changes: Record<string, unknown> = { version: app.version + 1, updated_at: trx.fn.now() };
+    const now = clock.now();
+    const changes: Record<string, unknown> = { version: app.version + 1, updated_at: now };
     if (draft !== undefined) changes.draft = JSON.stringify(draft);
     if (route !== undefined) changes.draft_route = route === null ? null : JSON.stringify(route);
     // Until submission the row's columns mirror the draft (what clash checks and lists read);
@@ -99,10 +115,15 @@ export async function saveDraft(db: Db, principal: Principal, id: string, input:
       if (route !== undefined) changes.route = routeGeometry(trx, route);
     }
     const [row] = await trx("applications").where({ id }).update(changes).returning(["version", "updated_at"]);
-    await audit(trx, principal, "application", id, "draft_saved", {
-      version: row.version,
-      changed: [...(draft !== undefined ? ["draft"] : []), ...(route !== undefined ? ["route"] : [])],
-    });
+    await audit(
+      trx,
+      principal,
+      "application",
+      id,
+      "draft_saved",
+      { version: row.version, changed: [...(draft !== undefined ? ["draft"] : []), ...(route !== undefined ? ["route"] : [])] },
+      now,
+    );
     return { version: row.version as number, updatedAt: new Date(row.updated_at).toISOString() };
   });
 }
@@ -184,8 +205,8 @@ export async function submitApplication(
     }
     if (app.status !== "draft") fail(closedError(app.status));
     checkVersion(app, input.expectedVersion);
-    const prepared = await prepareVersion(trx, app);
     const now = clock.now();
+    const prepared = await prepareVersion(trx, app, now);
     const versionNo = app.current_version + 1;
     await insertVersion(trx, principal, app.id, versionNo, prepared, now, null);
     const operatorName = await organisationName(trx, app.operator_id);
@@ -205,7 +226,15 @@ export async function submitApplication(
         ...mirrorColumns(prepared.draft, app.title),
         route: routeGeometry(trx, prepared.route),
       });
-    await audit(trx, principal, "application", app.id, "submitted", { versionNo, cases: cases.map((c) => ({ caseId: c.caseId, authorityId: c.authority.id, fileNumber: c.fileNumber })) });
+    await audit(
+      trx,
+      principal,
+      "application",
+      app.id,
+      "submitted",
+      { versionNo, cases: cases.map((c) => ({ caseId: c.caseId, authorityId: c.authority.id, fileNumber: c.fileNumber })) },
+      now,
+    );
     await confirmToOperator(trx, app.id, prepared.draft, versionNo, false, cases);
     return { applicationId: app.id, version: versionNo, cases };
   });
@@ -241,8 +270,8 @@ export async function amendApplication(
       fail({ code: "wrong_state", message: "Über alle Verfahren dieses Antrags ist bereits entschieden; er kann nicht mehr geändert werden. Stellen Sie bitte einen neuen Antrag." });
     }
     checkVersion(app, expectedVersion);
-    const prepared = await prepareVersion(trx, app);
     const now = clock.now();
+    const prepared = await prepareVersion(trx, app, now);
     const versionNo = app.current_version + 1;
     await insertVersion(trx, principal, app.id, versionNo, prepared, now, reason);
     const operatorName = await organisationName(trx, app.operator_id);
@@ -264,17 +293,26 @@ export async function amendApplication(
             version: c.version + 1,
             updated_at: now,
           });
-          const clock = answersRequest ? await startCaseClock(trx, c.id, c.authority_id, now) : null;
+          await writeCaseAreas(trx, c.id, c.authority_id, prepared.report);
+          const caseClock = answersRequest ? await startCaseClock(trx, c.id, c.authority_id, now) : null;
           if (answersRequest) await trx("case_requests").where({ case_id: c.id }).whereNull("answered_at").update({ answered_at: now, answered_version: versionNo });
-          await audit(trx, principal, "case", c.id, "amended", {
-            applicationId: app.id,
-            applicationVersion: versionNo,
-            previousStatus: c.status,
-            status,
-            clockRestarted: answersRequest,
-            ...(clock ? { decisionDueOn: clock.decisionDueOn } : {}),
-            reason,
-          });
+          await audit(
+            trx,
+            principal,
+            "case",
+            c.id,
+            "amended",
+            {
+              applicationId: app.id,
+              applicationVersion: versionNo,
+              previousStatus: c.status,
+              status,
+              clockRestarted: answersRequest,
+              ...(caseClock ? { decisionDueOn: caseClock.decisionDueOn } : {}),
+              reason,
+            },
+            now,
+          );
           await mailAuthority(trx, c.authority_email, `case:${c.id}:v${versionNo}:amended`, caseAmendedNotice({ fileNumber: c.file_number, title, operatorName, versionNo, reason }));
         } else {
           await withdrawCase(trx, principal, c, now, { applicationId: app.id, applicationVersion: versionNo, reason: "route_no_longer_affects_authority" }, title, operatorName);
@@ -290,8 +328,17 @@ export async function amendApplication(
           version: c.version + 1,
           updated_at: now,
         });
-        const clock = await startCaseClock(trx, c.id, c.authority_id, now);
-        await audit(trx, principal, "case", c.id, "reopened", { applicationId: app.id, applicationVersion: versionNo, fileNumber: c.file_number, decisionDueOn: clock.decisionDueOn });
+        await writeCaseAreas(trx, c.id, c.authority_id, prepared.report);
+        const caseClock = await startCaseClock(trx, c.id, c.authority_id, now);
+        await audit(
+          trx,
+          principal,
+          "case",
+          c.id,
+          "reopened",
+          { applicationId: app.id, applicationVersion: versionNo, fileNumber: c.file_number, decisionDueOn: caseClock.decisionDueOn },
+          now,
+        );
         await mailAuthority(
           trx,
           c.authority_email,
@@ -307,7 +354,7 @@ export async function amendApplication(
     await trx("applications")
       .where({ id: app.id })
       .update({ current_version: versionNo, version: app.version + 1, updated_at: now, ...mirrorColumns(prepared.draft, app.title), route: routeGeometry(trx, prepared.route) });
-    await audit(trx, principal, "application", app.id, "amended", { versionNo, reason });
+    await audit(trx, principal, "application", app.id, "amended", { versionNo, reason }, now);
     const cases = await activeCases(trx, app.id);
     await confirmToOperator(trx, app.id, prepared.draft, versionNo, true, cases);
     return { applicationId: app.id, version: versionNo, cases };
@@ -332,22 +379,25 @@ interface AuthorityRow {
   file_number_prefix: string | null;
 }
 
-/** Validates the working copy, checks the route, and refuses what may not be submitted. */
-async function prepareVersion(trx: Knex.Transaction, app: ApplicationRow): Promise<PreparedVersion> {
+/**
+ * Validates the working copy, checks the route, and refuses what may not be submitted; `now` is
+ * the time of the submission (the route check's reference date, "Baubeginn not in the past").
+ */
+async function prepareVersion(trx: Knex.Transaction, app: ApplicationRow, now: Date): Promise<PreparedVersion> {
   const draft = ApplicationDraftSchema.safeParse(app.draft);
   if (!draft.success) fail(invalid(draft.error.issues));
   const route = app.draft_route === null ? null : DraftRouteSchema.safeParse(app.draft_route);
   if (route && !route.success) fail(invalid(route.error.issues.map((i) => ({ ...i, path: ["route", ...i.path] }))));
   const attachments = await attachmentRefs(trx, app.id);
   const routeData = route?.data ?? null;
-  const report = routeData ? await checkDraftRoute(trx, app.id, draft.data, routeData) : null;
+  const report = routeData ? await checkDraftRoute(trx, app.id, draft.data, routeData, now) : null;
   if (report) {
     const findings = blockingFindings(report);
     if (findings.length > 0) {
       fail({ code: "blocked", message: `Die Trassenprüfung hat unzulässige Punkte ergeben: ${findings.join(" ")}`, findings });
     }
   }
-  const missing = missingItems(draft.data, routeData, attachments, report);
+  const missing = missingItems(draft.data, routeData, attachments, report, germanToday(now));
   if (missing.length > 0 || !report || !routeData) {
     fail({ code: "incomplete", message: "Der Antrag ist noch nicht vollständig.", missing });
   }
@@ -355,7 +405,7 @@ async function prepareVersion(trx: Knex.Transaction, app: ApplicationRow): Promi
 }
 
 /** The route check of the lines of a draft route, as the map runs it. */
-async function checkDraftRoute(trx: Knex.Transaction, applicationId: string, draft: ApplicationDraft, route: DraftRoute): Promise<CheckReport | null> {
+async function checkDraftRoute(trx: Knex.Transaction, applicationId: string, draft: ApplicationDraft, route: DraftRoute, now: Date): Promise<CheckReport | null> {
   const lineIndexes = route.features.flatMap((f, i) => (isLineFeature(f) ? [i] : []));
   if (lineIndexes.length === 0) return null;
   const period = draft.period?.start && draft.period.end ? { start: draft.period.start, end: draft.period.end } : undefined;
@@ -371,7 +421,7 @@ async function checkDraftRoute(trx: Knex.Transaction, applicationId: string, dra
       })),
     },
   });
-  const outcome = normalised.ok ? await checkRoute(trx, normalised.route, { excludeApplicationId: applicationId }) : normalised;
+  const outcome = normalised.ok ? await checkRoute(trx, normalised.route, { excludeApplicationId: applicationId, asOf: now }) : normalised;
   if (outcome.ok) return outcome.report;
   // the check numbers lines only; point the user at the feature of the whole route
   const fieldErrors: MissingItem[] = outcome.problems.map((p) => ({
@@ -443,20 +493,31 @@ async function openCase(
       received_at: now,
       section_length_m: share.lengthM,
       crossings: share.crossings,
+      created_at: now,
+      updated_at: now,
     })
     .returning("id");
-  const clock = await startCaseClock(trx, row.id, authority.id, now);
-  await audit(trx, principal, "case", row.id, "created", {
-    applicationId: app.id,
-    authorityId: authority.id,
-    fileNumber,
-    applicationVersion: versionNo,
-    sectionLengthM: share.lengthM,
-    crossings: share.crossings,
-    procedureRule: clock.rule,
-    completenessDueOn: clock.completenessDueOn,
-    decisionDueOn: clock.decisionDueOn,
-  });
+  await writeCaseAreas(trx, row.id, authority.id, prepared.report);
+  const caseClock = await startCaseClock(trx, row.id, authority.id, now);
+  await audit(
+    trx,
+    principal,
+    "case",
+    row.id,
+    "created",
+    {
+      applicationId: app.id,
+      authorityId: authority.id,
+      fileNumber,
+      applicationVersion: versionNo,
+      sectionLengthM: share.lengthM,
+      crossings: share.crossings,
+      procedureRule: caseClock.rule,
+      completenessDueOn: caseClock.completenessDueOn,
+      decisionDueOn: caseClock.decisionDueOn,
+    },
+    now,
+  );
   const title = prepared.draft.title ?? app.title;
   await mailAuthority(
     trx,
@@ -490,7 +551,7 @@ async function withdrawCase(
   operatorName: string,
 ): Promise<void> {
   await trx("cases").where({ id: c.id }).update({ status: "withdrawn", version: c.version + 1, updated_at: now });
-  await audit(trx, principal, "case", c.id, "withdrawn", { previousStatus: c.status, ...payload });
+  await audit(trx, principal, "case", c.id, "withdrawn", { previousStatus: c.status, ...payload }, now);
   await mailAuthority(trx, c.authority_email, `case:${c.id}:withdrawn`, caseWithdrawnNotice({ fileNumber: c.file_number, title, operatorName }));
 }
 
@@ -508,8 +569,9 @@ async function mailAuthority(trx: Knex.Transaction, to: string | null, dedupeKey
   if (to) await enqueueMail(trx, { dedupeKey, to, ...mail });
 }
 
-async function audit(trx: Db, principal: Principal, entityType: "application" | "case", entityId: string, action: string, payload: Record<string, unknown>) {
-  await recordAudit(trx, { actorUserId: principal.userId, organisationId: principal.organisation.id, entityType, entityId, action, payload });
+/** An audit event of the principal at `at` (the time of the change, from the caller's clock). */
+async function audit(trx: Db, principal: Principal, entityType: "application" | "case", entityId: string, action: string, payload: Record<string, unknown>, at: Date) {
+  await recordAudit(trx, { actorUserId: principal.userId, organisationId: principal.organisation.id, entityType, entityId, action, payload, at });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,14 +579,20 @@ async function audit(trx: Db, principal: Principal, entityType: "application" | 
 // ---------------------------------------------------------------------------------------------
 
 /** Withdraws a draft or a submitted application; every open case is withdrawn and its authority told. */
-export async function withdrawApplication(db: Db, principal: Principal, id: string, input: { expectedVersion: number }): Promise<Result<{ version: number }>> {
+export async function withdrawApplication(
+  db: Db,
+  principal: Principal,
+  id: string,
+  input: { expectedVersion: number },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Result<{ version: number }>> {
   return transact(db, async (trx) => {
     const app = await lockOwnApplication(trx, principal, id);
     if (app.status === "withdrawn") fail({ code: "wrong_state", message: "Der Antrag ist bereits zurückgezogen." });
     if (app.status === "completed") fail({ code: "wrong_state", message: "Ein fertiggestellter Antrag kann nicht zurückgezogen werden." });
     if (app.works_started_on) fail({ code: "wrong_state", message: "Die Bauarbeiten haben bereits begonnen; melden Sie bitte die Fertigstellung." });
     checkVersion(app, input.expectedVersion);
-    const now = new Date();
+    const now = clock.now();
     const open: CaseRow[] = await trx("cases as c")
       .join("organisations as o", "o.id", "c.authority_id")
       .where("c.application_id", app.id)
@@ -534,7 +602,7 @@ export async function withdrawApplication(db: Db, principal: Principal, id: stri
     const operatorName = await organisationName(trx, app.operator_id);
     for (const c of open) await withdrawCase(trx, principal, c, now, { applicationId: app.id, reason: "application_withdrawn" }, app.title, operatorName);
     const [row] = await trx("applications").where({ id: app.id }).update({ status: "withdrawn", withdrawn_at: now, version: app.version + 1, updated_at: now }).returning("version");
-    await audit(trx, principal, "application", app.id, "withdrawn", { withdrawnCases: open.map((c) => c.id) });
+    await audit(trx, principal, "application", app.id, "withdrawn", { withdrawnCases: open.map((c) => c.id) }, now);
     return { version: row.version as number };
   });
 }
@@ -542,7 +610,13 @@ export async function withdrawApplication(db: Db, principal: Principal, id: stri
 const APPROVED: readonly CaseStatus[] = ["approved", "deemed_approved"];
 
 /** Reports the start of works; possible once at least one authority has consented. */
-export async function reportWorksStarted(db: Db, principal: Principal, id: string, input: { expectedVersion: number; date: string }): Promise<Result<{ version: number }>> {
+export async function reportWorksStarted(
+  db: Db,
+  principal: Principal,
+  id: string,
+  input: { expectedVersion: number; date: string },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Result<{ version: number }>> {
   const parsed = WorksStartedSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalid(parsed.error.issues) };
   const { date, expectedVersion } = parsed.data;
@@ -552,10 +626,11 @@ export async function reportWorksStarted(db: Db, principal: Principal, id: strin
     if (app.works_started_on) fail({ code: "wrong_state", message: "Der Baubeginn ist bereits gemeldet." });
     const approved = await approvedCases(trx, app.id);
     if (approved.length === 0) fail({ code: "wrong_state", message: "Der Baubeginn kann erst gemeldet werden, wenn mindestens eine Zustimmung vorliegt." });
-    if (date > germanToday()) fail({ code: "invalid", message: "Bitte prüfen Sie das Datum.", fieldErrors: [{ path: "date", message: "Der Baubeginn kann nicht in der Zukunft liegen." }] });
+    const now = clock.now();
+    if (date > germanToday(now)) fail({ code: "invalid", message: "Bitte prüfen Sie das Datum.", fieldErrors: [{ path: "date", message: "Der Baubeginn kann nicht in der Zukunft liegen." }] });
     checkVersion(app, expectedVersion);
-    const [row] = await trx("applications").where({ id: app.id }).update({ works_started_on: date, version: app.version + 1, updated_at: trx.fn.now() }).returning("version");
-    await audit(trx, principal, "application", app.id, "works_started", { date });
+    const [row] = await trx("applications").where({ id: app.id }).update({ works_started_on: date, version: app.version + 1, updated_at: now }).returning("version");
+    await audit(trx, principal, "application", app.id, "works_started", { date }, now);
     const operatorName = await organisationName(trx, app.operator_id);
     for (const c of approved) {
       await mailAuthority(trx, c.authority_email, `case:${c.id}:works_started`, worksNotice({ fileNumber: c.file_number, title: app.title, operatorName, event: "started", date }));
@@ -568,7 +643,13 @@ export async function reportWorksStarted(db: Db, principal: Principal, id: strin
  * Reports completion with the as-built route (the last submitted route, or the one drawn) and the
  * homes passed; the application is then completed and closed.
  */
-export async function reportCompletion(db: Db, principal: Principal, id: string, input: CompletionInput): Promise<Result<{ version: number }>> {
+export async function reportCompletion(
+  db: Db,
+  principal: Principal,
+  id: string,
+  input: CompletionInput,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Result<{ version: number }>> {
   const parsed = CompletionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalid(parsed.error.issues) };
   const { date, homesPassed, asBuilt, expectedVersion } = parsed.data;
@@ -576,8 +657,9 @@ export async function reportCompletion(db: Db, principal: Principal, id: string,
     const app = await lockOwnApplication(trx, principal, id);
     if (app.status !== "submitted") fail(app.status === "draft" ? { code: "wrong_state", message: "Der Antrag ist noch nicht eingereicht." } : closedError(app.status));
     if (!app.works_started_on) fail({ code: "wrong_state", message: "Bitte melden Sie zuerst den Baubeginn." });
+    const now = clock.now();
     const dateProblem =
-      date < app.works_started_on ? "Die Fertigstellung kann nicht vor dem Baubeginn liegen." : date > germanToday() ? "Die Fertigstellung kann nicht in der Zukunft liegen." : null;
+      date < app.works_started_on ? "Die Fertigstellung kann nicht vor dem Baubeginn liegen." : date > germanToday(now) ? "Die Fertigstellung kann nicht in der Zukunft liegen." : null;
     if (dateProblem) fail({ code: "invalid", message: "Bitte prüfen Sie das Datum.", fieldErrors: [{ path: "date", message: dateProblem }] });
     checkVersion(app, expectedVersion);
     const asBuiltRoute =
@@ -586,11 +668,11 @@ export async function reportCompletion(db: Db, principal: Principal, id: string,
         : routeGeometry(trx, { type: "FeatureCollection", features: asBuilt.features });
     const [row] = await trx("applications")
       .where({ id: app.id })
-      .update({ status: "completed", works_completed_on: date, homes_passed: homesPassed, as_built_route: asBuiltRoute, version: app.version + 1, updated_at: trx.fn.now() })
+      .update({ status: "completed", works_completed_on: date, homes_passed: homesPassed, as_built_route: asBuiltRoute, version: app.version + 1, updated_at: now })
       .returning("version");
     // the homes passed count towards the coverage of the Gemeinden the as-built route runs through
     await recordCompletionCoverage(trx, { applicationId: app.id, completedOn: date, homesPassed, recordedBy: principal.userId });
-    await audit(trx, principal, "application", app.id, "completed", { date, homesPassed, asBuilt: asBuilt === "as_planned" ? "as_planned" : "drawn" });
+    await audit(trx, principal, "application", app.id, "completed", { date, homesPassed, asBuilt: asBuilt === "as_planned" ? "as_planned" : "drawn" }, now);
     const operatorName = await organisationName(trx, app.operator_id);
     for (const c of await approvedCases(trx, app.id)) {
       await mailAuthority(trx, c.authority_email, `case:${c.id}:completed`, worksNotice({ fileNumber: c.file_number, title: app.title, operatorName, event: "completed", date, homesPassed }));

@@ -14,12 +14,14 @@
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
 import type { Db } from "~/db.server";
+import { systemClock, type Clock } from "~/utils/clock";
 import { refreshHouseholds, type HouseholdsRefresh } from "./households.server";
 import { parseStatisticsFile, type CoverageRow, type PopulationRow, type RowError } from "./parse";
 import {
   audienceFromFileName,
   DATASETS,
   ImportCoverageInputSchema,
+  importCoverageInputSchema,
   MAX_FILE_BYTES,
   MAX_STORED_ERRORS,
   type Audience,
@@ -78,10 +80,14 @@ export class CoverageImportInputError extends Error {
 // well below PostgreSQL's 65,535 bind parameters per statement
 const CHUNK = 500;
 
-export async function importCoverageCsv(db: Db, input: ImportCoverageInput): Promise<CoverageImportSummary> {
-  const started = new Date();
+/**
+ * Imports one file. `clock` is "now": the as-of date may not lie after its (Berlin) date, and the
+ * run's start and import times are read from it (a replayed history imports at its own dates).
+ */
+export async function importCoverageCsv(db: Db, input: ImportCoverageInput, { clock = systemClock }: { clock?: Clock } = {}): Promise<CoverageImportSummary> {
+  const started = clock.now();
   const t0 = performance.now();
-  const parsedInput = ImportCoverageInputSchema.safeParse(input);
+  const parsedInput = (clock === systemClock ? ImportCoverageInputSchema : importCoverageInputSchema(clock)).safeParse(input);
   if (!parsedInput.success) throw new CoverageImportInputError(parsedInput.error.issues.map((i) => i.message).join(" "));
   const options = parsedInput.data;
   const bytes = options.bytes ?? new TextEncoder().encode(options.text!);
@@ -174,11 +180,11 @@ export async function importCoverageCsv(db: Db, input: ImportCoverageInput): Pro
         .first(trx.raw("id::text AS id"), "sha256");
       if (latest && latest.sha256 === sha256) {
         const [row] = await trx("coverage_import_runs")
-          .insert({ ...run, status: "already_imported", duplicate_of: latest.id })
+          .insert({ ...run, status: "already_imported", duplicate_of: latest.id, imported_at: clock.now() })
           .returning("id");
         return { runId: String(row.id), duplicateOf: latest.id as string, inserted: 0, updated: 0, households: null };
       }
-      const [row] = await trx("coverage_import_runs").insert({ ...run, status: "imported" }).returning("id");
+      const [row] = await trx("coverage_import_runs").insert({ ...run, status: "imported", imported_at: clock.now() }).returning("id");
       const runId = String(row.id);
       const { inserted, updated } =
         parsed.kind === "breitbandatlas"
@@ -213,7 +219,7 @@ export async function importCoverageCsv(db: Db, input: ImportCoverageInput): Pro
     let runId: string | null = null;
     try {
       const [row] = await db("coverage_import_runs")
-        .insert({ ...run, status: "failed", failure: message.slice(0, 2000) })
+        .insert({ ...run, status: "failed", failure: message.slice(0, 2000), imported_at: clock.now() })
         .returning("id");
       runId = String(row.id);
     } catch {

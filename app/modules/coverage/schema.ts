@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { systemClock, type Clock } from "~/utils/clock";
 
 /** What a statistics file holds: broadband coverage in percent, or population per AGS. */
 export const COVERAGE_KINDS = ["breitbandatlas", "destatis-population"] as const;
@@ -53,22 +54,30 @@ function isCalendarDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-/** A real calendar date YYYY-MM-DD, not in the future (one message: the first problem found). */
-export const AsOfSchema = z
-  .string({ required_error: "Bitte den Stichtag angeben (--as-of JJJJ-MM-TT).", invalid_type_error: "Der Stichtag muss ein Datum sein (JJJJ-MM-TT)." })
-  .trim()
-  .superRefine((value, ctx) => {
-    const problem = !/^\d{4}-\d{2}-\d{2}$/.test(value)
-      ? "Der Stichtag muss die Form JJJJ-MM-TT haben, z. B. 2021-06-30."
-      : !isCalendarDate(value)
-        ? "Den Stichtag gibt es im Kalender nicht."
-        : value < "1990-01-01"
-          ? "Der Stichtag liegt vor 1990."
-          : value > new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin" }).format(new Date())
-            ? "Der Stichtag liegt in der Zukunft."
-            : null;
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+/**
+ * A real calendar date YYYY-MM-DD, not in the future of `clock` (Berlin date; one message: the
+ * first problem found). The clock is read at each parse.
+ */
+export function asOfSchema(clock: Clock = systemClock) {
+  return z
+    .string({ required_error: "Bitte den Stichtag angeben (--as-of JJJJ-MM-TT).", invalid_type_error: "Der Stichtag muss ein Datum sein (JJJJ-MM-TT)." })
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = !/^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? "Der Stichtag muss die Form JJJJ-MM-TT haben, z. B. 2021-06-30."
+        : !isCalendarDate(value)
+          ? "Den Stichtag gibt es im Kalender nicht."
+          : value < "1990-01-01"
+            ? "Der Stichtag liegt vor 1990."
+            : value > new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin" }).format(clock.now())
+              ? "Der Stichtag liegt in der Zukunft."
+              : null;
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
+/** A real calendar date YYYY-MM-DD, not in the future (real time). */
+export const AsOfSchema = asOfSchema();
 
 /**
  * Amtlicher Gemeindeschlüssel of Hessen (06) or Rheinland-Pfalz (07): 8 digits for a Gemeinde,
@@ -191,18 +200,23 @@ export const CoverageImportArgsSchema = z
   });
 export type CoverageImportArgs = z.output<typeof CoverageImportArgsSchema>;
 
-/** Input of importCoverageCsv. */
-export const ImportCoverageInputSchema = z
-  .object({
-    bytes: z.instanceof(Uint8Array).optional(),
-    text: z.string().optional(),
-    fileName: z.string().trim().min(1, "Der Dateiname fehlt.").max(255, "Der Dateiname ist länger als 255 Zeichen."),
-    asOf: AsOfSchema,
-    kind: KindSchema.optional(),
-    audience: AudienceSchema.optional(),
-    actor: z.string().trim().min(1, "Wer importiert, muss angegeben sein.").max(200),
-  })
-  .refine((input) => (input.bytes === undefined) !== (input.text === undefined), "Bitte entweder den Inhalt der Datei (bytes) oder ihren Text angeben.");
+/** Input of importCoverageCsv; the as-of date may not lie after `clock`'s date. */
+export function importCoverageInputSchema(clock: Clock = systemClock) {
+  return z
+    .object({
+      bytes: z.instanceof(Uint8Array).optional(),
+      text: z.string().optional(),
+      fileName: z.string().trim().min(1, "Der Dateiname fehlt.").max(255, "Der Dateiname ist länger als 255 Zeichen."),
+      asOf: asOfSchema(clock),
+      kind: KindSchema.optional(),
+      audience: AudienceSchema.optional(),
+      actor: z.string().trim().min(1, "Wer importiert, muss angegeben sein.").max(200),
+    })
+    .refine((input) => (input.bytes === undefined) !== (input.text === undefined), "Bitte entweder den Inhalt der Datei (bytes) oder ihren Text angeben.");
+}
+
+/** Input of importCoverageCsv (as-of date checked against the real time). */
+export const ImportCoverageInputSchema = importCoverageInputSchema();
 export type ImportCoverageInput = z.input<typeof ImportCoverageInputSchema>;
 
 /** The audience a Breitbandatlas file name tells ("…_privathaushalte_…", "…_gewerbe_…"), if it does. */
