@@ -193,6 +193,9 @@ export default function DashboardPage() {
             <figcaption className="kern-title">Gigabit-Anteil der Haushalte</figcaption>
             <ChartLazy kind="line" labels={dashboard.coverage.map((p) => formatGermanDate(p.asOf))} series={[{ label: "Anteil", values: dashboard.coverage.map((p) => p.share), colour: "#2b8cbe" }]} percent summary="Liniendiagramm: Anteil der Haushalte mit Gigabit über die Zeit" />
             <DataTable caption="Gigabit-Anteil" header={["Stand", "Haushalte", "mit Gigabit", "Anteil"]} rows={dashboard.coverage.map((p) => [formatGermanDate(p.asOf), count.format(p.households), count.format(p.gigabitHouseholds), formatValue(p.share, "share")])} />
+            <p className="kern-body kern-body--small">
+              Export: <a href={exportUrl("coverage")}>CSV</a>
+            </p>
           </figure>
           <figure className="dashboard-figure">
             <figcaption className="kern-title">Anträge und Entscheidungen je Monat</figcaption>
@@ -220,6 +223,9 @@ export default function DashboardPage() {
               summary="Balkendiagramm: Zahl der entschiedenen Fälle nach Bearbeitungsdauer"
             />
             <DataTable caption="Bearbeitungsdauer" header={["Dauer", "Fälle"]} rows={dashboard.processing.map((b) => [b.toDays === null ? `über ${b.fromDays - 1} Tage` : `${b.fromDays}–${b.toDays} Tage`, count.format(b.cases)])} />
+            <p className="kern-body kern-body--small">
+              Export: <a href={exportUrl("processing")}>CSV</a>
+            </p>
           </figure>
         </div>
       </section>

@@ -4,7 +4,7 @@ import { db } from "~/db.server";
 import { requireRole } from "~/modules/auth/guards.server";
 import { areaShapes, listAreaCases } from "~/modules/dashboard/areas.server";
 import { toCsv } from "~/modules/dashboard/csv";
-import { AREA_COLUMNS, AUTHORITY_COLUMNS, CASE_COLUMNS, MONTH_COLUMNS } from "~/modules/dashboard/exports";
+import { AREA_COLUMNS, AUTHORITY_COLUMNS, CASE_COLUMNS, COVERAGE_COLUMNS, MONTH_COLUMNS, PROCESSING_COLUMNS } from "~/modules/dashboard/exports";
 import { loadDashboard } from "~/modules/dashboard/service.server";
 import { errorText, statusOf } from "~/utils/application-errors.server";
 
@@ -14,7 +14,9 @@ import { errorText, statusOf } from "~/utils/application-errors.server";
  */
 const ExportSchema = z
   .object({
-    table: z.enum(["areas", "authorities", "months", "cases"], { errorMap: () => ({ message: "Tabelle: areas, authorities, months oder cases." }) }),
+    table: z.enum(["areas", "authorities", "months", "processing", "coverage", "cases"], {
+      errorMap: () => ({ message: "Tabelle: areas, authorities, months, processing, coverage oder cases." }),
+    }),
     format: z.enum(["csv", "geojson"], { errorMap: () => ({ message: "Format: csv oder geojson." }) }).default("csv"),
     ags: z.string().regex(/^\d{8}$/, "Gemeinde: 8-stelliger AGS.").optional(),
   })
@@ -43,14 +45,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
       headers: { "Content-Type": "application/geo+json; charset=utf-8", "Content-Disposition": `attachment; filename="${name}-${level}.geojson"`, "Cache-Control": "private, no-store" },
     });
   }
-  const csv =
-    query.data.table === "areas"
-      ? toCsv(AREA_COLUMNS, dashboard.areas)
-      : query.data.table === "authorities"
-        ? toCsv(AUTHORITY_COLUMNS, dashboard.authorities)
-        : query.data.table === "months"
-          ? toCsv(MONTH_COLUMNS, dashboard.months)
-          : toCsv(CASE_COLUMNS, await listAreaCases(knex, query.data.ags!, dashboard.filter));
+  const tables = {
+    areas: () => toCsv(AREA_COLUMNS, dashboard.areas),
+    authorities: () => toCsv(AUTHORITY_COLUMNS, dashboard.authorities),
+    months: () => toCsv(MONTH_COLUMNS, dashboard.months),
+    processing: () => toCsv(PROCESSING_COLUMNS, dashboard.processing),
+    coverage: () => toCsv(COVERAGE_COLUMNS, dashboard.coverage),
+    cases: async () => toCsv(CASE_COLUMNS, await listAreaCases(knex, query.data.ags!, dashboard.filter)),
+  };
+  const csv = await tables[query.data.table]();
   return new Response(csv, {
     headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}.csv"`, "Cache-Control": "private, no-store" },
   });

@@ -134,4 +134,42 @@ describe("portal over HTTP", () => {
     expect(download.status).toBe(302);
     expect(download.headers.get("location")).toContain("/anmelden");
   });
+  it("shows public statistics to everyone, without names; the dashboard and its exports only to state staff", async () => {
+    const anonymous = new PortalClient();
+    const page = await anonymous.get("/statistik/oeffentlich");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Landkreis Auenwald");
+    // aggregates only: no authority, operator or person of the demo history
+    for (const name of ["Hessen Mobil", "Glasfasernetz", "FiberWay", "Stadt Auenstadt", "-TKG-"]) expect(html).not.toContain(name);
+    const csv = await anonymous.get("/statistik/oeffentlich/export");
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    // fetch's text() drops a byte order mark: look at the bytes
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString("utf8").startsWith("AGS;Name;Ebene;")).toBe(true);
+    expect((await anonymous.get("/statistik/oeffentlich?from=2026-05-01&to=2026-01-01")).status).toBe(400);
+
+    expect((await anonymous.get("/statistik")).status).toBe(302);
+    const operator = new PortalClient();
+    await operator.login("betreiber@demo.test", DEMO_PASSWORD);
+    expect((await operator.get("/statistik")).status).toBe(403);
+    expect((await operator.get("/statistik/export?table=areas")).status).toBe(403);
+
+    const analyst = new PortalClient();
+    await analyst.login("landesebene@demo.test", DEMO_PASSWORD);
+    const geojson = await analyst.get("/statistik/export?table=areas&format=geojson&level=gemeinde");
+    expect(geojson.status).toBe(200);
+    const fc = await geojson.json();
+    expect(fc.features.length).toBeGreaterThan(1);
+    expect(fc.features[0].geometry.type).toMatch(/Polygon$/);
+    expect(fc.features[0].properties).toMatchObject({ ags: expect.stringMatching(/^\d{8}$/), level: "gemeinde" });
+    for (const table of ["authorities", "months", "processing", "coverage"]) {
+      const res = await analyst.get(`/statistik/export?table=${table}`);
+      expect(res.status, table).toBe(200);
+      expect([...Buffer.from(await res.arrayBuffer()).subarray(0, 3)], table).toEqual([0xef, 0xbb, 0xbf]);
+    }
+    expect((await analyst.get("/statistik/export?table=authorities&format=geojson")).status).toBe(400);
+    expect((await analyst.get("/statistik?level=land")).status).toBe(400);
+  });
 });

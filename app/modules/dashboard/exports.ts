@@ -1,5 +1,5 @@
 import type { CsvColumn } from "./csv";
-import type { AreaRow, AuthorityRow, MonthRow } from "./model";
+import type { AreaRow, AuthorityRow, CoveragePoint, MonthRow, ProcessingBucket } from "./model";
 import type { AreaCase } from "./areas.server";
 
 /** The columns of the dashboard's CSV exports, in German as the tables show them. Shares are in percent. */
@@ -54,4 +54,17 @@ export const CASE_COLUMNS: CsvColumn<AreaCase>[] = [
   { label: "Frist", value: (r) => r.decisionDueOn },
   { label: "Bearbeitungsdauer (Tage)", value: (r) => r.processingDays },
   { label: "Länge in der Gemeinde (m)", value: (r) => r.lengthInAreaM },
+];
+
+export const PROCESSING_COLUMNS: CsvColumn<ProcessingBucket>[] = [
+  { label: "Bearbeitungsdauer von (Tage)", value: (r) => r.fromDays },
+  { label: "bis (Tage)", value: (r) => r.toDays },
+  { label: "Fälle", value: (r) => r.cases },
+];
+
+export const COVERAGE_COLUMNS: CsvColumn<CoveragePoint>[] = [
+  { label: "Stand", value: (r) => r.asOf },
+  { label: "Haushalte", value: (r) => r.households },
+  { label: "Haushalte mit Gigabit (FTTB/H)", value: (r) => r.gigabitHouseholds },
+  { label: "Gigabit-Anteil (%)", value: (r) => percent(r.share) },
 ];
