@@ -13,12 +13,11 @@
  * BENCH_DATABASE_URL / DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) to create
  * and drop the database bp_bench_dashboard.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { z } from "zod";
-import { migrateToLatest, openDatabase, type Database } from "~/db.server";
+import { migrateToLatest, type Database } from "~/db.server";
 import { principalFor } from "~/modules/applications/test-fixtures.server";
 import { importCoverageCsv } from "~/modules/coverage/import.server";
 import { loadDashboard } from "~/modules/dashboard/service.server";
@@ -27,6 +26,7 @@ import { createOrganisation, createUser } from "~/modules/organisations/service.
 import { readOptions, usageError } from "./lib/cli";
 import { ROOT } from "./lib/portal";
 import { ms, percentile, table } from "./bench/stats";
+import { openScratchDatabase } from "./bench/database";
 
 const USAGE = `Benchmark der Dashboard-Daten.
 
@@ -47,30 +47,6 @@ const TODAY = "2026-11-21";
 
 function log(line = "") {
   console.log(line);
-}
-
-async function openBenchDatabase(engine: "postgres" | "pglite", keep: boolean): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  if (engine === "pglite") {
-    const dir = mkdtempSync(path.join(tmpdir(), "bp-bench-dashboard-"));
-    const db = await openDatabase({ engine: "pglite", dataDir: path.join(dir, "data") });
-    return { db, cleanup: async () => { await db.close(); if (!keep) rmSync(dir, { recursive: true, force: true }); } };
-  }
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS "bp_bench_dashboard" WITH (FORCE)');
-  await admin.query('CREATE DATABASE "bp_bench_dashboard"');
-  const url = new URL(adminUrl);
-  url.pathname = "/bp_bench_dashboard";
-  const db = await openDatabase({ engine: "postgres", url: url.toString() });
-  return {
-    db,
-    cleanup: async () => {
-      await db.close();
-      if (!keep) await admin.query('DROP DATABASE IF EXISTS "bp_bench_dashboard" WITH (FORCE)');
-      await admin.end();
-    },
-  };
 }
 
 async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -180,7 +156,7 @@ async function main() {
   }
   log(`Dashboard-Benchmark: ${applications.toLocaleString("de-DE")} Anträge, ${iterations} Läufe je Ansicht (+${WARMUP} zum Aufwärmen), ${engine}`);
   log(`load ${loadavg().map((l) => l.toFixed(2)).join(" / ")} auf ${cpus().length} CPUs\n`);
-  const { db, cleanup } = await openBenchDatabase(engine, keep);
+  const { db, cleanup } = await openScratchDatabase(engine, "bp_bench_dashboard", { keep });
   try {
     await prepare(db, applications);
     const counts = (await db.knex.raw(

@@ -14,12 +14,11 @@
  * page when pdftoppm is installed. Target: median ≤ 150 ms (reported, not enforced).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { z } from "zod";
-import { migrateToLatest, openDatabase, type Database } from "~/db.server";
+import { migrateToLatest, type Database } from "~/db.server";
 import { createDraft, saveDraft, submitApplication } from "~/modules/applications/service.server";
 import { principalFor } from "~/modules/applications/test-fixtures.server";
 import { renderDocument } from "~/modules/documents/render.server";
@@ -30,6 +29,7 @@ import { generateNetwork } from "./bench/generate";
 import { makeGrid } from "./bench/grid";
 import { buildRoutes } from "./bench/routes";
 import { ms, percentile, table } from "./bench/stats";
+import { openScratchDatabase } from "./bench/database";
 
 const ArgsSchema = z.object({
   engine: z.enum(["pglite", "postgres"], { errorMap: () => ({ message: "--engine: pglite oder postgres" }) }).optional(),
@@ -63,30 +63,6 @@ async function time(iterations: number, run: () => Promise<unknown>): Promise<nu
     samples.push(performance.now() - t0);
   }
   return samples;
-}
-
-async function openBenchDatabase(engine: "pglite" | "postgres"): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  if (engine === "pglite") {
-    const dir = mkdtempSync(path.join(tmpdir(), "bp-bench-permits-"));
-    const db = await openDatabase({ engine: "pglite", dataDir: path.join(dir, "data") });
-    return { db, cleanup: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
-  }
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS "bp_bench_permits" WITH (FORCE)');
-  await admin.query('CREATE DATABASE "bp_bench_permits"');
-  const url = new URL(adminUrl);
-  url.pathname = "/bp_bench_permits";
-  const db = await openDatabase({ engine: "postgres", url: url.toString() });
-  return {
-    db,
-    cleanup: async () => {
-      await db.close();
-      await admin.query('DROP DATABASE IF EXISTS "bp_bench_permits" WITH (FORCE)');
-      await admin.end();
-    },
-  };
 }
 
 /** A submitted 10 km application whose case lies wholly with one authority, with 20 conditions. */
@@ -150,7 +126,7 @@ async function main() {
     rendered = await renderDocument(input);
   });
 
-  const { db, cleanup } = await openBenchDatabase(engine);
+  const { db, cleanup } = await openScratchDatabase(engine, "bp_bench_permits");
   let issuedBytes: Buffer | null = null;
   let issued = { pageCount: 0, sizeBytes: 0 };
   let issue: number[] = [];

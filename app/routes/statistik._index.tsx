@@ -6,6 +6,7 @@ import { useCallback, useMemo } from "react";
 import { NO_DATA_COLOUR, SHARE_CLASSES } from "~/components/dashboard/choropleth-classes";
 import { formatValue, KpiCards } from "~/components/dashboard/kpis";
 import { ChartLazy, ChoroplethLazy } from "~/components/dashboard/lazy";
+import { bucketLabel, DateField, MonthsChart } from "~/components/dashboard/parts";
 import { SortableTable, type Column } from "~/components/dashboard/sortable-table";
 import { Alert } from "~/components/forms";
 import { db } from "~/db.server";
@@ -199,16 +200,7 @@ export default function DashboardPage() {
           </figure>
           <figure className="dashboard-figure">
             <figcaption className="kern-title">Anträge und Entscheidungen je Monat</figcaption>
-            <ChartLazy
-              kind="bar"
-              labels={dashboard.months.map((m) => m.month)}
-              series={[
-                { label: "eingereicht", values: dashboard.months.map((m) => m.applicationsFiled), colour: "#74a9cf" },
-                { label: "entschieden", values: dashboard.months.map((m) => m.casesDecided), colour: "#045a8d" },
-                { label: "Fiktion", values: dashboard.months.map((m) => m.casesDeemed), colour: "#d95f0e" },
-              ]}
-              summary="Balkendiagramm: eingereichte Anträge, Entscheidungen und Zustimmungsfiktionen je Monat"
-            />
+            <MonthsChart months={dashboard.months} />
             <DataTable caption="Je Monat" header={["Monat", "eingereicht", "entschieden", "Fiktionen"]} rows={dashboard.months.map((m) => [m.month, count.format(m.applicationsFiled), count.format(m.casesDecided), count.format(m.casesDeemed)])} />
             <p className="kern-body kern-body--small">
               Export: <a href={exportUrl("months")}>CSV</a>
@@ -218,11 +210,11 @@ export default function DashboardPage() {
             <figcaption className="kern-title">Verteilung der Bearbeitungsdauer</figcaption>
             <ChartLazy
               kind="bar"
-              labels={dashboard.processing.map((b) => (b.toDays === null ? `über ${b.fromDays - 1} Tage` : `${b.fromDays}–${b.toDays} Tage`))}
+              labels={dashboard.processing.map(bucketLabel)}
               series={[{ label: "Fälle", values: dashboard.processing.map((b) => b.cases), colour: "#2b8cbe" }]}
               summary="Balkendiagramm: Zahl der entschiedenen Fälle nach Bearbeitungsdauer"
             />
-            <DataTable caption="Bearbeitungsdauer" header={["Dauer", "Fälle"]} rows={dashboard.processing.map((b) => [b.toDays === null ? `über ${b.fromDays - 1} Tage` : `${b.fromDays}–${b.toDays} Tage`, count.format(b.cases)])} />
+            <DataTable caption="Bearbeitungsdauer" header={["Dauer", "Fälle"]} rows={dashboard.processing.map((b) => [bucketLabel(b), count.format(b.cases)])} />
             <p className="kern-body kern-body--small">
               Export: <a href={exportUrl("processing")}>CSV</a>
             </p>
@@ -239,22 +231,6 @@ export default function DashboardPage() {
           Export: <a href={exportUrl("authorities")}>CSV</a>
         </p>
       </section>
-    </div>
-  );
-}
-
-function DateField({ name, label, value, error }: { name: string; label: string; value: string | undefined; error: string | undefined }) {
-  return (
-    <div className={`kern-form-input${error ? " kern-form-input--error" : ""}`}>
-      <label className="kern-label" htmlFor={`filter-${name}`}>
-        {label}
-      </label>
-      <input className="kern-form-input__input" type="date" id={`filter-${name}`} name={name} defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={error ? `filter-${name}-error` : undefined} />
-      {error ? (
-        <p className="kern-error" id={`filter-${name}-error`}>
-          {error}
-        </p>
-      ) : null}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { formatValue, KpiCards } from "~/components/dashboard/kpis";
-import { ChartLazy } from "~/components/dashboard/lazy";
+import { DateField, MonthsChart } from "~/components/dashboard/parts";
 import { SortableTable, type Column } from "~/components/dashboard/sortable-table";
 import { Alert } from "~/components/forms";
 import { formatDueDate } from "~/components/review/deadline";
@@ -43,18 +43,8 @@ export default function PublicStatistics() {
   );
   const form = (
     <Form method="get" className="filter-bar" aria-label="Zeitraum">
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor="from">
-          Von
-        </label>
-        <input className="kern-form-input__input" type="date" id="from" name="from" defaultValue={stats?.filter.from ?? params.from} />
-      </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor="to">
-          Bis
-        </label>
-        <input className="kern-form-input__input" type="date" id="to" name="to" defaultValue={stats?.filter.to ?? params.to} />
-      </div>
+      <DateField name="from" label="Von" value={stats?.filter.from ?? params.from} />
+      <DateField name="to" label="Bis" value={stats?.filter.to ?? params.to} />
       <button type="submit" className="kern-btn kern-btn--primary">
         <span className="kern-label">Anzeigen</span>
       </button>
@@ -101,16 +91,7 @@ export default function PublicStatistics() {
         <h2 id="monate" className="kern-heading-medium">
           Anträge und Entscheidungen je Monat
         </h2>
-        <ChartLazy
-          kind="bar"
-          labels={stats.months.map((m) => m.month)}
-          series={[
-            { label: "eingereicht", values: stats.months.map((m) => m.applicationsFiled), colour: "#74a9cf" },
-            { label: "entschieden", values: stats.months.map((m) => m.casesDecided), colour: "#045a8d" },
-            { label: "Fiktion", values: stats.months.map((m) => m.casesDeemed), colour: "#d95f0e" },
-          ]}
-          summary="Balkendiagramm: eingereichte Anträge, Entscheidungen und Zustimmungsfiktionen je Monat"
-        />
+        <MonthsChart months={stats.months} />
         <p className="kern-body kern-body--small">
           Im Zeitraum: {count.format(stats.months.reduce((s, m) => s + m.applicationsFiled, 0))} Anträge, {count.format(stats.months.reduce((s, m) => s + m.casesDecided, 0))} Entscheidungen.
         </p>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDate } from "~/modules/applications/schema";
 
 /**
  * The state dashboard's data: gigabit coverage and permit performance per Land, Kreis and
@@ -9,11 +10,6 @@ import { z } from "zod";
 
 export const AREA_LEVELS = ["land", "kreis", "gemeinde"] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Datum im Format JJJJ-MM-TT angeben.")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "Dieses Datum gibt es nicht.");
 
 /**
  * The query string of the dashboard and its exports. `from`/`to` are inclusive calendar days

@@ -56,7 +56,7 @@ import { confirmCompleteness, decideCase, extendDeadline, giveStatement, involve
 import { sweepDeadlines } from "~/modules/review/deadlines.server";
 import type { DecisionCondition, MissingItemKey } from "~/modules/review/schema";
 import { ManualClock } from "~/utils/clock";
-import { mulberry32, type Rng } from "~/utils/prng";
+import { mulberry32, shuffled, type Rng } from "~/utils/prng";
 import { DEMO_SOURCE } from "./region";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 
@@ -394,22 +394,13 @@ function pickWeighted<T>(rng: Rng, items: readonly T[], weight: (t: T) => number
   return items[items.length - 1]!;
 }
 
-function shuffle<T>(rng: Rng, items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 const int = (rng: Rng, min: number, max: number) => min + Math.floor(rng() * (max - min + 1));
 
 function planApplications(ctx: Context): AppPlan[] {
   const rng = mulberry32(SEED);
   const runs = roadRuns(ctx.segments);
   const used = new Set<string>();
-  const scenarios = shuffle(
+  const scenarios = shuffled(
     rng,
     (Object.entries(SCENARIOS) as [Scenario, number][]).flatMap(([s, n]) => Array.from({ length: n }, () => s)),
   );

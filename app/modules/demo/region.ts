@@ -10,7 +10,7 @@
 import type { AuthorityLevel, OrganisationKind, StateCode } from "~/modules/auth/roles";
 import { CONFLICT_LAYER_INFO, CONFLICT_LAYER_KEYS, type ConflictLayerKey } from "~/modules/layers/keys";
 import type { RoadClass } from "~/modules/roads/classes";
-import { mulberry32, type Rng } from "~/utils/prng";
+import { mulberry32, shuffled, type Rng } from "~/utils/prng";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -136,15 +136,6 @@ function rngFor(key: string): Rng {
 }
 
 const between = (rng: Rng, min: number, max: number) => min + (max - min) * rng();
-
-function shuffled<T>(rng: Rng, items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Planar geometry (metres)

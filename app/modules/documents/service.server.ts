@@ -58,9 +58,11 @@ export async function issueDocument(trx: Knex.Transaction, caseId: string, optio
     ? await trx("documents").where({ id: options.replaces.id, case_id: caseId }).first("id", "version", "issued_at", "kind", "case_request_id")
     : null;
   if (options.replaces && !previous) throw new Error(`document ${options.replaces.id} does not belong to case ${caseId}`);
+  // a corrected Nachforderung is about the same request as the letter it replaces
+  const requestId: string | undefined = options.requestId ?? previous?.case_request_id ?? undefined;
   const input = await documentInput(trx, caseId, {
     ...options,
-    requestId: options.requestId ?? previous?.case_request_id ?? undefined,
+    requestId,
     documentId: id,
     issuedAt,
     verifyUrl: `${(options.baseUrl ?? BASE_URL).replace(/\/$/, "")}/verify/${id}`,
@@ -78,7 +80,7 @@ export async function issueDocument(trx: Knex.Transaction, caseId: string, optio
     version: input.version,
     replaces_id: previous?.id ?? null,
     correction_reason: options.replaces?.reason ?? null,
-    case_request_id: input.missingItems ? (options.requestId ?? previous?.case_request_id) : null,
+    case_request_id: input.missingItems ? requestId : null,
     file_number: input.fileNumber,
     title: `${DOCUMENT_KIND_LABELS[options.kind]} ${input.fileNumber}`,
     issued_at: options.now,
@@ -176,7 +178,7 @@ export async function documentInput(trx: Knex.Transaction, caseId: string, ctx: 
   const kind = ctx.kind;
   const decided = kind === "consent" || kind === "rejection";
   const request = kind === "missing_items" && ctx.requestId
-    ? await trx("case_requests as q").leftJoin("users as u", "u.id", "q.requested_by").where("q.id", ctx.requestId).first("q.items", "q.body", "q.requested_at", "u.name as requester", trx.raw("(SELECT completeness_due_on::text FROM cases WHERE id = q.case_id) AS completeness_due_on"))
+    ? await trx("case_requests as q").leftJoin("users as u", "u.id", "q.requested_by").where("q.id", ctx.requestId).first("q.items", "q.body", "u.name as requester")
     : null;
   if (kind === "missing_items" && !request) throw new Error("a request for missing items needs its request");
 
