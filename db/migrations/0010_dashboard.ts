@@ -19,16 +19,8 @@ import { execSql } from "./sql";
  * AGS is not a foreign key to admin_areas: like the coverage statistics, cases may lie in
  * Gemeinden an installation has no geometry for.
  */
-export async function up(knex: Knex): Promise<void> {
-  await execSql(knex, `
-    CREATE TABLE case_areas (
-      case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-      ags text NOT NULL CHECK (ags ~ '^[0-9]{8}$'),
-      length_m double precision NOT NULL CHECK (length_m >= 0),
-      PRIMARY KEY (case_id, ags)
-    );
-    CREATE INDEX case_areas_ags_idx ON case_areas (ags, case_id);
-
+/** case_kreise and the triggers that keep it (replaced by case_facts in 0011, whose down restores it). */
+export const CASE_KREISE = `
     CREATE TABLE case_kreise (
       case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
       ags text NOT NULL CHECK (ags ~ '^[0-9]{5}$'),
@@ -64,7 +56,20 @@ export async function up(knex: Knex): Promise<void> {
       REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION case_kreise_refresh();
     CREATE TRIGGER case_areas_updated AFTER UPDATE ON case_areas
       REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION case_kreise_refresh_updated();
+`;
 
+export async function up(knex: Knex): Promise<void> {
+  await execSql(knex, `
+    CREATE TABLE case_areas (
+      case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+      ags text NOT NULL CHECK (ags ~ '^[0-9]{8}$'),
+      length_m double precision NOT NULL CHECK (length_m >= 0),
+      PRIMARY KEY (case_id, ags)
+    );
+    CREATE INDEX case_areas_ags_idx ON case_areas (ags, case_id);
+  `);
+  await execSql(knex, CASE_KREISE);
+  await execSql(knex, `
     CREATE INDEX cases_received_at_idx ON cases (received_at);
     CREATE INDEX cases_decided_at_idx ON cases (decided_at) WHERE decided_at IS NOT NULL;
     CREATE INDEX cases_open_idx ON cases (received_at) WHERE status IN ('submitted','incomplete','in_review');

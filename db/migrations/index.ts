@@ -9,6 +9,7 @@ import * as m0007 from "./0007_review";
 import * as m0008 from "./0008_documents";
 import * as m0009 from "./0009_coverage";
 import * as m0010 from "./0010_dashboard";
+import * as m0011 from "./0011_case_facts";
 
 interface Migration {
   name: string;
@@ -31,6 +32,7 @@ const migrations: Migration[] = [
   { name: "0008_documents", ...m0008 },
   { name: "0009_coverage", ...m0009 },
   { name: "0010_dashboard", ...m0010 },
+  { name: "0011_case_facts", ...m0011 },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

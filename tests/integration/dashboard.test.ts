@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { down as downDashboardMigration, up as upDashboardMigration } from "#db/migrations/0010_dashboard";
+import { down as downFactsMigration, up as upFactsMigration } from "#db/migrations/0011_case_facts";
 import { amendApplication, createDraft, saveDraft, submitApplication } from "~/modules/applications/service.server";
 import { completeDraft, KREIS_TO_GEMEINDE, organisationId, principalFor, routeAlong } from "~/modules/applications/test-fixtures.server";
 import type { DraftRoute } from "~/modules/applications/schema";
@@ -216,13 +217,18 @@ describe("the history", () => {
     expect(await areasOf("A", ids.hessenMobil)).toEqual([["06999004", 0]]);
   });
 
-  it("keeps case_kreise (one row per case and Kreis) in step with case_areas", async () => {
-    const kreiseOf = async (key: string, authority: string) =>
-      (await knex()("case_kreise").where({ case_id: apps[key]!.cases[authority] }).select("ags", "length_m")).map((r) => [r.ags, r.length_m]);
-    // R2: 1961.8 m in Lindenhain + 1617.7 m in Wiesental, both in the Kreis
-    expect(await kreiseOf("B", ids.kreis)).toEqual([["06999", 3579.5]]);
-    expect(await kreiseOf("O", ids.kreis)).toEqual([["06999", 3579.5]]);
-    expect(await kreiseOf("A", ids.lindenhain)).toEqual([["06999", 187.5]]);
+  it("keeps case_facts (one row per case and Land, Kreis and Gemeinde) in step with case_areas", async () => {
+    const factsOf = async (key: string, authority: string) =>
+      (await knex()("case_facts").where({ case_id: apps[key]!.cases[authority] }).orderBy(["grain", "ags"]).select("grain", "ags", "length_m")).map((r) => [
+        r.grain,
+        r.ags,
+        r.length_m,
+      ]);
+    // R2: 1961.8 m in Lindenhain + 1617.7 m in Wiesental, both in the Kreis and in Hessen
+    const r2 = [["gemeinde", "06999004", 1961.8], ["gemeinde", "06999005", 1617.7], ["kreis", "06999", 3579.5], ["land", "06", 3579.5]];
+    expect(await factsOf("B", ids.kreis)).toEqual(r2);
+    expect(await factsOf("O", ids.kreis)).toEqual(r2);
+    expect(await factsOf("A", ids.lindenhain)).toEqual([["gemeinde", "06999004", 187.5], ["kreis", "06999", 187.5], ["land", "06", 187.5]]);
     // whoever writes case_areas: an update and a delete follow through (then rolled back)
     const caseId = apps.C!.cases[ids.auenstadt]!;
     class Rollback {
@@ -231,30 +237,68 @@ describe("the history", () => {
     const seen = await knex()
       .transaction(async (trx) => {
         await trx("case_areas").where({ case_id: caseId }).update({ length_m: 100 });
-        const updated = await trx("case_kreise").where({ case_id: caseId }).select("ags", "length_m");
+        const updated = await trx("case_facts").where({ case_id: caseId }).orderBy("grain").select("grain", "length_m");
         await trx("case_areas").where({ case_id: caseId }).delete();
-        const deleted = await trx("case_kreise").where({ case_id: caseId }).select("ags");
+        const deleted = await trx("case_facts").where({ case_id: caseId }).select("ags");
         throw new Rollback({ updated, deleted });
       })
       .catch((error: unknown) => {
         if (error instanceof Rollback) return error.seen;
         throw error;
       });
-    expect(seen).toEqual({ updated: [{ ags: "06999", length_m: 100 }], deleted: [] });
-    expect(await kreiseOf("C", ids.auenstadt)).toEqual([["06999", 360.1]]);
+    expect(seen).toEqual({
+      updated: [
+        { grain: "gemeinde", length_m: 100 },
+        { grain: "kreis", length_m: 100 },
+        { grain: "land", length_m: 100 },
+      ],
+      deleted: [],
+    });
+    expect(await factsOf("C", ids.auenstadt)).toEqual([["gemeinde", "06999001", 360.1], ["kreis", "06999", 360.1], ["land", "06", 360.1]]);
   });
 
-  it("is backfilled by migration 0010 exactly as the submissions wrote it", async () => {
+  it("copies every case's figures into case_facts and the Berlin days into cases, after every step of the history", async () => {
+    // what the triggers kept, against the same computed afresh from cases, case_areas and the first submissions
+    const drift = await knex().raw(
+      `WITH expected AS (
+         SELECT g.grain, left(a.ags, g.digits) AS ags, c.id AS case_id, sum(a.length_m) AS length_m, c.application_id, c.authority_id, c.status,
+                (c.received_at AT TIME ZONE 'Europe/Berlin')::date AS received_on, (c.decided_at AT TIME ZONE 'Europe/Berlin')::date AS decided_on,
+                c.decision_due_on, (v.submitted_at AT TIME ZONE 'Europe/Berlin')::date AS filed_on
+         FROM case_areas a
+         JOIN cases c ON c.id = a.case_id
+         JOIN application_versions v ON v.application_id = c.application_id AND v.version_no = 1
+         CROSS JOIN (VALUES ('land', 2), ('kreis', 5), ('gemeinde', 8)) AS g(grain, digits)
+         GROUP BY g.grain, left(a.ags, g.digits), c.id, v.submitted_at
+       ), kept AS (
+         SELECT grain, ags, case_id, length_m, application_id, authority_id, status, received_on, decided_on, decision_due_on, filed_on FROM case_facts
+       )
+       SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM kept) x)::int AS missing,
+              (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM expected) x)::int AS stale,
+              (SELECT count(*) FROM kept)::int AS kept,
+              (SELECT count(DISTINCT status) FROM kept)::int AS statuses,
+              (SELECT count(*) FROM cases WHERE received_on <> (received_at AT TIME ZONE 'Europe/Berlin')::date
+                 OR decided_on IS DISTINCT FROM (decided_at AT TIME ZONE 'Europe/Berlin')::date)::int AS wrong_days`,
+    );
+    // 17 Gemeinde rows + 14 Kreis rows + 14 Land rows; approved, rejected, deemed, submitted, withdrawn
+    expect(drift.rows[0]).toEqual({ missing: 0, stale: 0, kept: 45, statuses: 5, wrong_days: 0 });
+  });
+
+  it("is backfilled by migrations 0010 and 0011 exactly as the submissions wrote it", async () => {
     const snapshot = async () => ({
       areas: await knex()("case_areas").orderBy(["case_id", "ags"]).select("case_id", "ags", "length_m"),
-      kreise: await knex()("case_kreise").orderBy(["case_id", "ags"]).select("case_id", "ags", "length_m"),
+      facts: await knex()("case_facts").orderBy(["case_id", "grain", "ags"]).select("*"),
+      days: await knex()("cases").orderBy("id").select("id", "received_on", "decided_on"),
     });
     const before = await snapshot();
     // P1 2, P2 1, C 1, D 1, A 3, B 2, O 4 (its withdrawn cases keep version 1's), E 1, N 1, L 1; one Kreis per case
     expect(before.areas.length).toBe(17);
-    expect(before.kreise.length).toBe(14);
+    expect(before.facts.filter((f) => f.grain === "kreis").length).toBe(14);
+    await downFactsMigration(knex());
     await downDashboardMigration(knex());
     await upDashboardMigration(knex());
+    const kreise = await knex()("case_kreise").count({ n: "*" });
+    await upFactsMigration(knex());
+    expect(Number(kreise[0]!.n)).toBe(14);
     expect(await snapshot()).toEqual(before);
   });
 });

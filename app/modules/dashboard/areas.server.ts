@@ -46,8 +46,8 @@ export async function listAreaCases(db: Db, ags: string, filter: DashboardFilter
     .where("ca.ags", ags)
     .where((q) =>
       q
-        .whereRaw("(c.received_at AT TIME ZONE 'Europe/Berlin')::date BETWEEN ?::date AND ?::date", [filter.from, filter.to])
-        .orWhereRaw("(c.decided_at AT TIME ZONE 'Europe/Berlin')::date BETWEEN ?::date AND ?::date", [filter.from, filter.to])
+        .whereBetween("c.received_on", [filter.from, filter.to])
+        .orWhereBetween("c.decided_on", [filter.from, filter.to])
         .orWhereIn("c.status", ["submitted", "incomplete", "in_review"]),
     )
     .orderBy([{ column: "c.received_at", order: "desc" }, { column: "c.file_number" }])
@@ -57,10 +57,10 @@ export async function listAreaCases(db: Db, ags: string, filter: DashboardFilter
       "c.file_number",
       "o.name as authority_name",
       "c.status",
-      db.raw("(c.received_at AT TIME ZONE 'Europe/Berlin')::date::text AS received_on"),
-      db.raw("(c.decided_at AT TIME ZONE 'Europe/Berlin')::date::text AS decided_on"),
+      db.raw("c.received_on::text AS received_on"),
+      db.raw("c.decided_on::text AS decided_on"),
       db.raw("c.decision_due_on::text AS decision_due_on"),
-      db.raw("((c.decided_at AT TIME ZONE 'Europe/Berlin')::date - (c.received_at AT TIME ZONE 'Europe/Berlin')::date) AS processing_days"),
+      db.raw("c.decided_on - c.received_on AS processing_days"),
       "ca.length_m",
     );
   return rows.map((r) => ({

@@ -8,8 +8,9 @@
  *
  * Written in the transaction that opens a case or moves it to a new application version, so the
  * rows always describe the version the case is on (migration 0010 backfilled older cases the same
- * way, from application_versions.check_report). case_kreise holds the same per Kreis (kept by
- * trigger), so that the dashboard's Kreis rows need no grouping per case.
+ * way, from application_versions.check_report). case_facts holds the same per Land, Kreis
+ * and Gemeinde with the case's figures (kept by trigger, migration 0011), so that the dashboard
+ * reads one table without grouping per case.
  */
 import type { Db } from "~/db.server";
 import type { CheckReport } from "~/modules/checks/report";
@@ -29,7 +30,7 @@ export function caseAreasOf(report: Pick<CheckReport, "sections">, authorityId: 
 /**
  * Replaces the case's areas by those of the report (call inside the case's transaction). The
  * Gemeinden of its crossings are found in admin_areas (the report gives only the point). The
- * per-Kreis rows (case_kreise) follow by trigger (migration 0010).
+ * case_facts rows follow by trigger (migration 0011).
  */
 export async function writeCaseAreas(trx: Db, caseId: string, authorityId: string, report: Pick<CheckReport, "sections" | "crossings">): Promise<void> {
   await trx("case_areas").where({ case_id: caseId }).delete();

@@ -6,7 +6,8 @@
  * Definitions (all dates are Europe/Berlin calendar days; a range is [from, to], both inclusive):
  *
  * - Area of a case: the Gemeinden its sections lie in, and (0 m) those of the road crossings it
- *   consents to (case_areas, see case-areas.server.ts; case_kreise holds the same per Kreis). A
+ *   consents to (case_areas, see case-areas.server.ts; case_facts holds the same per Land, Kreis
+ *   and Gemeinde, with the case's figures copied, see migration 0011). A
  *   case spanning two Gemeinden counts in both, but once in their Kreis; km use only the length
  *   inside the area. Kreis = first 5 digits of the Gemeinde AGS, Land = first 2. Figures "in an
  *   area" = cases with at least one case_areas row in it, each case once. With no area chosen,
@@ -50,11 +51,12 @@
  *   Drilling into a Kreis lists its Gemeinden (level gemeinde), whatever level was asked. The
  *   previous range has the same number of days and ends the day before `from`.
  *
- * Performance: ~8 set-based statements run at once (PostgreSQL: one connection each; PGlite: in
- * turn), every one a single pass over the cases (and case_areas/case_kreise) of the ranges. The
- * big ones run with work_mem raised for their transaction. Processing-day percentiles of the KPIs
- * are computed exactly from a histogram in JavaScript; those per area and authority by
- * percentile_cont in SQL.
+ * Performance: 7 set-based statements run at once (PostgreSQL: one connection each; PGlite: in
+ * turn). The case figures are single scans without joins or time zone conversions: of `cases`
+ * (whose Berlin days of receipt and decision are kept by trigger) for everywhere, else of one grain
+ * of case_facts. The big ones run with work_mem raised for their transaction. Processing-day
+ * percentiles of the KPIs are computed exactly from a histogram in JavaScript; those per area and
+ * authority by percentile_cont in SQL.
  */
 import type { Knex } from "knex";
 import type { Db } from "~/db.server";
@@ -98,18 +100,33 @@ const DECIDED = "('approved','rejected')";
 const CLOSED = "('approved','rejected','deemed_approved')";
 const OPEN = "('submitted','incomplete','in_review')";
 const CONSENTED = "('approved','deemed_approved')";
-/**
- * The Berlin calendar days of receipt and decision, as columns `received_on` and `decided_on`:
- * computed once per case in a subquery that OFFSET 0 keeps PostgreSQL from inlining the time zone
- * conversion into every expression that uses them.
- */
-const BERLIN_DAYS = `(c.received_at AT TIME ZONE 'Europe/Berlin')::date AS received_on, (c.decided_at AT TIME ZONE 'Europe/Berlin')::date AS decided_on`;
-const PROCESSING_DAYS = `decided_on - received_on`;
 const IN_TIME = `(status IN ${DECIDED} AND (decision_due_on IS NULL OR decided_on <= decision_due_on))`;
-/** Closed (decided or deemed) in the range — bindings: the range's first instant, the instant after it. */
-const CLOSED_IN = `(c.status IN ${CLOSED} AND c.decided_at >= ?::timestamptz AND c.decided_at < ?::timestamptz)`;
-/** Open at the end of the range — bindings: the instant after the range, twice. */
-const OPEN_AT = `(c.received_at < ?::timestamptz AND (c.status IN ${OPEN} OR (c.status IN ${CLOSED} AND c.decided_at >= ?::timestamptz)))`;
+/** Closed (decided or deemed) in the range — bindings: its first and last day. */
+const CLOSED_IN = `(status IN ${CLOSED} AND decided_on BETWEEN ?::date AND ?::date)`;
+/** Open at the end of the range — bindings: its last day, twice. */
+const OPEN_AT = `(received_on <= ?::date AND (status IN ${OPEN} OR (status IN ${CLOSED} AND decided_on > ?::date)))`;
+/** Counts over flagged() rows, and their median processing days — binding: the range's last day. */
+const CASE_COUNTS = `count(*) FILTER (WHERE closed AND status IN ${DECIDED})::int AS decided,
+              count(*) FILTER (WHERE closed AND status = 'deemed_approved')::int AS deemed,
+              count(*) FILTER (WHERE open)::int AS open,
+              count(*) FILTER (WHERE open AND decision_due_on < ?::date)::int AS overdue,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median`;
+
+/**
+ * The rows of a case source that were closed in the range or are open at its end (with `filed`:
+ * or whose application was first submitted in the range), with the flags closed, open (filed) and
+ * the processing days of the closed ones. Bindings: flaggedBindings, then the source's.
+ */
+function flagged(source: string, filed: boolean): string {
+  const filedFlag = filed ? ", filed_on BETWEEN ?::date AND ?::date AS filed" : "";
+  return `SELECT c.*, CASE WHEN closed THEN decided_on - received_on END AS days
+          FROM (SELECT c.*, ${CLOSED_IN} AS closed, ${OPEN_AT} AS open${filedFlag} FROM ${source} c OFFSET 0) c
+          WHERE closed OR open${filed ? " OR filed" : ""}`;
+}
+
+function flaggedBindings(s: Scope, filed: boolean): string[] {
+  return [s.from, s.to, s.to, s.to, ...(filed ? [s.from, s.to] : [])];
+}
 
 /**
  * The analyst's dashboard for a filter (the query string: from, to, level, area). State staff and
@@ -163,13 +180,12 @@ async function figuresOf(
   s: Scope,
   options: { authorities: boolean },
 ): Promise<Pick<Dashboard, "previous" | "kpis" | "areas" | "months" | "processing" | "coverage" | "authorities">> {
-  const [cases, authorities, filed, areaRows, areaCases, areaFiled, coverageNow, coveragePrevious, coverage] = await Promise.all([
+  const [cases, authorities, filed, areaRows, areaCases, coverageNow, coveragePrevious, coverage] = await Promise.all([
     caseFigures(db, s),
     options.authorities ? authorityFigures(db, s) : [],
     filedFigures(db, s),
     listAreas(db, s),
     areaCaseFigures(db, s),
-    areaFiledFigures(db, s),
     coverageAt(db, s, s.to),
     coverageAt(db, s, s.previous.to),
     coverageSeries(db, s),
@@ -177,7 +193,7 @@ async function figuresOf(
   return {
     previous: s.previous,
     kpis: kpis(cases, filed, coverageNow, coveragePrevious),
-    areas: areas(areaRows, areaCases, areaFiled, coverageNow),
+    areas: areas(areaRows, areaCases, coverageNow),
     months: months(s, cases, filed),
     processing: cases.current.buckets,
     coverage,
@@ -260,6 +276,23 @@ interface Scope {
   previousFromAt: string;
 }
 
+/** The case_facts grain of an AGS length (migration 0011). */
+function grainOf(agsLength: number): "land" | "kreis" | "gemeinde" {
+  return agsLength === 2 ? "land" : agsLength === 5 ? "kreis" : "gemeinde";
+}
+
+/**
+ * The cases of the filter's area, one row each, with the columns the figures need and the length
+ * counted: with no area every case (its whole length), else its case_facts row for the area (the
+ * length inside it).
+ */
+function casesOf(s: Scope): { sql: string; bindings: string[] } {
+  const columns = "application_id, authority_id, status, received_on, decided_on, decision_due_on";
+  return s.filter.area
+    ? { sql: `(SELECT ${columns}, length_m FROM case_facts WHERE grain = ? AND ags = ?)`, bindings: [grainOf(s.filter.area.length), s.filter.area] }
+    : { sql: `(SELECT ${columns}, section_length_m AS length_m FROM cases)`, bindings: [] };
+}
+
 function scope(filter: DashboardFilter): Scope {
   const days = daysBetween(filter.from, filter.to) + 1;
   const previous = { from: addDays(filter.from, -days), to: addDays(filter.from, -1) };
@@ -336,27 +369,20 @@ interface ClosedRow {
  * and buckets are computed exactly in JavaScript instead of sorting every case in SQL.
  */
 async function caseFigures(db: Db, s: Scope): Promise<CaseFigures> {
-  const inArea = s.filter.area
-    ? { join: "JOIN (SELECT case_id, sum(length_m) AS length_m FROM case_areas WHERE ags BETWEEN ? AND ? GROUP BY case_id) a ON a.case_id = c.id", length: "a.length_m", bindings: [s.lo, s.hi] }
-    : { join: "", length: "c.section_length_m", bindings: [] };
+  const cases = casesOf(s);
   const rows = await rowsOf<ClosedRow>(
     db,
-    `SELECT period, grouping(month_start) = 0 AS by_month, to_char(month_start, 'YYYY-MM') AS month, deemed, days, in_time,
+    `SELECT period, grouping(month) = 0 AS by_month, month, deemed, days, in_time,
             count(*)::int AS n, coalesce(sum(length_m) FILTER (WHERE consented), 0)::float8 AS length_m
      FROM (
-       SELECT CASE WHEN decided_at >= ?::timestamptz THEN 1 ELSE 2 END AS period,
+       SELECT CASE WHEN decided_on >= ?::date THEN 1 ELSE 2 END AS period,
               status = 'deemed_approved' AS deemed, status IN ${CONSENTED} AS consented,
-              ${PROCESSING_DAYS} AS days, ${IN_TIME} AS in_time,
-              date_trunc('month', decided_on::timestamp)::date AS month_start, length_m
-       FROM (
-         SELECT c.status, c.decided_at, c.decision_due_on, ${inArea.length} AS length_m, ${BERLIN_DAYS}
-         FROM cases c ${inArea.join}
-         WHERE c.status IN ${CLOSED} AND c.decided_at >= ?::timestamptz AND c.decided_at < ?::timestamptz
-         OFFSET 0
-       ) c
+              decided_on - received_on AS days, ${IN_TIME} AS in_time, to_char(decided_on, 'YYYY-MM') AS month, length_m
+       FROM ${cases.sql} c
+       WHERE status IN ${CLOSED} AND decided_on BETWEEN ?::date AND ?::date
      ) closed
-     GROUP BY GROUPING SETS ((period, month_start, deemed), (period, deemed, days, in_time))`,
-    [s.fromAt, ...inArea.bindings, s.previousFromAt, s.toEndAt],
+     GROUP BY GROUPING SETS ((period, month, deemed), (period, deemed, days, in_time))`,
+    [s.from, ...cases.bindings, s.previous.from, s.to],
   );
   const histograms = { 1: new Map<number, number>(), 2: new Map<number, number>() };
   const totals = { 1: { decided: 0, deemed: 0, inTime: 0, lengthM: 0 }, 2: { decided: 0, deemed: 0, inTime: 0, lengthM: 0 } };
@@ -407,32 +433,19 @@ interface AuthorityDbRow {
  * with the figures of those cases (with no area: all their cases).
  */
 async function authorityFigures(db: Db, s: Scope): Promise<AuthorityRow[]> {
-  const inArea = s.filter.area ? "AND EXISTS (SELECT 1 FROM case_areas ca WHERE ca.case_id = c.id AND ca.ags BETWEEN ? AND ?)" : "";
+  const cases = casesOf(s);
   const rows = await rowsOf<AuthorityDbRow>(
     db,
     `WITH figures AS (
-       SELECT authority_id,
-              count(*) FILTER (WHERE closed AND status IN ${DECIDED})::int AS decided,
-              count(*) FILTER (WHERE closed AND status = 'deemed_approved')::int AS deemed,
-              count(*) FILTER (WHERE open)::int AS open,
-              count(*) FILTER (WHERE open AND decision_due_on < ?::date)::int AS overdue,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
+       SELECT authority_id, ${CASE_COUNTS},
               percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90,
               count(*) FILTER (WHERE closed AND ${IN_TIME})::int AS in_time
-       FROM (
-         SELECT c.*, CASE WHEN closed THEN ${PROCESSING_DAYS} END AS days
-         FROM (
-           SELECT c.authority_id, c.status, c.decision_due_on, ${CLOSED_IN} AS closed, ${OPEN_AT} AS open, ${BERLIN_DAYS}
-           FROM cases c
-           WHERE (${CLOSED_IN} OR ${OPEN_AT}) ${inArea}
-           OFFSET 0
-         ) c
-       ) c
+       FROM (${flagged(cases.sql, false)}) c
        GROUP BY authority_id
      )
      SELECT o.id, o.name, o.authority_level AS level, o.state, f.decided, f.deemed, f.open, f.overdue, f.median, f.p90, f.in_time
      FROM figures f JOIN organisations o ON o.id = f.authority_id`,
-    [s.to, s.fromAt, s.toEndAt, s.toEndAt, s.toEndAt, s.fromAt, s.toEndAt, s.toEndAt, s.toEndAt, ...(s.filter.area ? [s.lo, s.hi] : [])],
+    [s.to, ...flaggedBindings(s, false), ...cases.bindings],
   );
   return rows
     .map((r) => ({
@@ -484,18 +497,28 @@ interface FiledFigures {
  * per month: with no area all of them, else those with a case in the area.
  */
 async function filedFigures(db: Db, s: Scope): Promise<FiledFigures> {
-  const inArea = s.filter.area
-    ? `AND EXISTS (SELECT 1 FROM cases c JOIN case_areas ca ON ca.case_id = c.id WHERE c.application_id = v.application_id AND ca.ags BETWEEN ? AND ?)`
-    : "";
+  // with an area: the Berlin day of first submission is on the case_facts rows of its cases
   const { rows } = await db.raw<{ rows: { current: boolean; month: string; n: number }[] }>(
-    `SELECT current, to_char(month_start, 'YYYY-MM') AS month, count(*)::int AS n
-     FROM (
-       SELECT v.submitted_at >= ?::timestamptz AS current, date_trunc('month', v.submitted_at AT TIME ZONE 'Europe/Berlin') AS month_start
-       FROM application_versions v
-       WHERE v.version_no = 1 AND v.submitted_at >= ?::timestamptz AND v.submitted_at < ?::timestamptz ${inArea}
-     ) filed
-     GROUP BY current, month_start`,
-    [s.fromAt, s.previousFromAt, s.toEndAt, ...(s.filter.area ? [s.lo, s.hi] : [])],
+    s.filter.area
+      ? `SELECT filed_on >= ?::date AS current, to_char(filed_on, 'YYYY-MM') AS month, count(DISTINCT application_id)::int AS n
+         FROM case_facts
+         WHERE grain = ? AND ags = ? AND filed_on BETWEEN ?::date AND ?::date
+         GROUP BY 1, 2`
+      : // the month of each submission by its place among the Berlin month starts, not a time zone conversion per row
+        `WITH months AS (
+           SELECT array_agg((to_char(m, 'YYYY-MM-DD') || ' 00:00:00 Europe/Berlin')::timestamptz ORDER BY m) AS starts
+           FROM generate_series(date_trunc('month', ?::date), ?::date, interval '1 month') AS m
+         )
+         SELECT current, to_char(months.starts[bucket] AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') AS month, n
+         FROM (
+           SELECT v.submitted_at >= ?::timestamptz AS current, width_bucket(v.submitted_at, months.starts) AS bucket, count(*)::int AS n
+           FROM application_versions v, months
+           WHERE v.version_no = 1 AND v.submitted_at >= ?::timestamptz AND v.submitted_at < ?::timestamptz
+           GROUP BY 1, 2
+         ) filed, months`,
+    s.filter.area
+      ? [s.from, grainOf(s.filter.area.length), s.filter.area, s.previous.from, s.to]
+      : [s.previous.from, s.to, s.fromAt, s.previousFromAt, s.toEndAt],
   );
   const result: FiledFigures = { current: 0, previous: 0, months: new Map() };
   for (const r of rows) {
@@ -520,89 +543,26 @@ interface AreaCaseRow {
   overdue: number;
   median: number | null;
   length_m: number;
+  /** applications first submitted in the range with a case here, each once */
+  filed: number;
 }
 
 /**
- * The parts of the cases in the area rows: case_areas for Gemeinde rows (one row per case and
- * Gemeinde), case_kreise for Kreis rows (one row per case and Kreis, lengths summed), as
- * (area, case_id, length_m).
- */
-function areaParts(s: Scope): { sql: string; bindings: string[] } {
-  return s.groupLength === 8
-    ? { sql: "SELECT ags AS area, case_id, length_m FROM case_areas WHERE ags BETWEEN ? AND ?", bindings: [s.lo, s.hi] }
-    : { sql: "SELECT ags AS area, case_id, length_m FROM case_kreise WHERE ags BETWEEN ? AND ?", bindings: [s.lo.slice(0, 5), s.hi.slice(0, 5)] };
-}
-
-/**
- * The case figures of each area row (Kreis or Gemeinde) for the range: each case once per area,
- * with its length inside it. The relevant cases (closed in the range or open at its end) get their
- * flags and processing days once; the joined rows are then counted (hashed) and the medians taken
- * over the closed ones only (sorted).
+ * The case figures of each area row (Kreis or Gemeinde) for the range, from the case_facts rows of
+ * that grain: each case once per area, with its length inside it.
  */
 async function areaCaseFigures(db: Db, s: Scope): Promise<Map<string, AreaCaseRow>> {
-  const parts = areaParts(s);
-  type Json<T> = T[] | null;
-  const [row] = await rowsOf<{ counts: Json<Omit<AreaCaseRow, "median">>; medians: Json<{ area: string; median: number }> }>(
+  const [lo, hi] = [s.lo.slice(0, s.groupLength), s.hi.slice(0, s.groupLength)];
+  const rows = await rowsOf<AreaCaseRow>(
     db,
-    `WITH relevant AS (
-       SELECT id, closed AND status IN ${DECIDED} AS decided, closed AND status = 'deemed_approved' AS deemed,
-              closed AND status IN ${CONSENTED} AS consented, open, open AND decision_due_on < ?::date AS overdue,
-              CASE WHEN closed THEN ${PROCESSING_DAYS} END AS days
-       FROM (
-         SELECT c.id, c.status, c.decision_due_on, ${CLOSED_IN} AS closed, ${OPEN_AT} AS open, ${BERLIN_DAYS}
-         FROM cases c
-         WHERE ${CLOSED_IN} OR ${OPEN_AT}
-         OFFSET 0
-       ) c
-     ), joined AS MATERIALIZED (
-       SELECT p.area, p.length_m, r.* FROM relevant r JOIN (${parts.sql}) p ON p.case_id = r.id
-     )
-     SELECT
-       (SELECT json_agg(x) FROM (
-          SELECT area,
-                 count(*) FILTER (WHERE decided)::int AS decided,
-                 count(*) FILTER (WHERE deemed)::int AS deemed,
-                 count(*) FILTER (WHERE open)::int AS open,
-                 count(*) FILTER (WHERE overdue)::int AS overdue,
-                 coalesce(sum(length_m) FILTER (WHERE consented), 0)::float8 AS length_m
-          FROM joined GROUP BY area
-        ) x) AS counts,
-       (SELECT json_agg(x) FROM (
-          SELECT area, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median
-          FROM joined WHERE days IS NOT NULL GROUP BY area
-        ) x) AS medians`,
-    [s.to, s.fromAt, s.toEndAt, s.toEndAt, s.toEndAt, s.fromAt, s.toEndAt, s.toEndAt, s.toEndAt, ...parts.bindings],
+    `SELECT ags AS area, ${CASE_COUNTS},
+            coalesce(sum(length_m) FILTER (WHERE closed AND status IN ${CONSENTED}), 0)::float8 AS length_m,
+            count(DISTINCT application_id) FILTER (WHERE filed)::int AS filed
+     FROM (${flagged("(SELECT * FROM case_facts WHERE grain = ? AND ags BETWEEN ? AND ?)", true)}) c
+     GROUP BY ags`,
+    [s.to, ...flaggedBindings(s, true), grainOf(s.groupLength), lo, hi],
   );
-  const result = new Map<string, AreaCaseRow>();
-  for (const c of row?.counts ?? []) result.set(c.area, { ...c, median: null });
-  for (const m of row?.medians ?? []) {
-    const entry = result.get(m.area);
-    if (entry) entry.median = m.median;
-  }
-  return result;
-}
-
-/**
- * Applications first submitted in the range per area row: those with a case there, each once. A
- * case is never received before its application's first submission, so only cases received since
- * the range's start need to be looked at.
- */
-async function areaFiledFigures(db: Db, s: Scope): Promise<Map<string, number>> {
-  const parts = areaParts(s);
-  const rows = await rowsOf<{ area: string; n: number }>(
-    db,
-    `SELECT area, count(*)::int AS n
-     FROM (
-       SELECT DISTINCT p.area, v.application_id
-       FROM application_versions v
-       JOIN cases c ON c.application_id = v.application_id
-       JOIN (${parts.sql}) p ON p.case_id = c.id
-       WHERE v.version_no = 1 AND v.submitted_at >= ?::timestamptz AND v.submitted_at < ?::timestamptz AND c.received_at >= ?::timestamptz
-     ) filed
-     GROUP BY area`,
-    [...parts.bindings, s.fromAt, s.toEndAt, s.fromAt],
-  );
-  return new Map(rows.map((r) => [r.area, r.n]));
+  return new Map(rows.map((r) => [r.area, r]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -755,7 +715,6 @@ function kpis(
 function areas(
   rows: Awaited<ReturnType<typeof listAreas>>,
   cases: Map<string, AreaCaseRow>,
-  filed: Map<string, number>,
   coverage: Map<string, CoverageGroup>,
 ): AreaRow[] {
   return rows.map((a) => {
@@ -770,7 +729,7 @@ function areas(
       gigabitHouseholds: cov?.gigabitHouseholds ?? null,
       gigabitShare: cov ? share(cov.gigabitHouseholds, cov.households) : null,
       coverageAsOf: cov?.asOf ?? null,
-      applicationsFiled: filed.get(a.ags) ?? 0,
+      applicationsFiled: c?.filed ?? 0,
       casesDecided: c?.decided ?? 0,
       casesDeemed: c?.deemed ?? 0,
       casesOpen: c?.open ?? 0,
