@@ -371,9 +371,9 @@ describe("completion notices", () => {
       .where({ id })
       .update({ as_built_route: knex().raw("ST_Multi(ST_GeomFromText('LINESTRING(400000 5500000, 400500 5500000)', 25832))") });
     await knex().transaction(async (trx) => {
-      expect(await recordCompletionCoverage(trx, { applicationId: id, completedOn: today, homesPassed: 0, recordedBy: operator.userId })).toEqual([]);
+      expect(await recordCompletionCoverage(trx, { applicationId: id, completedOn: today, homesPassed: 0, recordedBy: operator.userId, recordedAt: new Date() })).toEqual([]);
       expect(await trx("coverage_events").where({ application_id: id })).toHaveLength(0);
-      await recordCompletionCoverage(trx, { applicationId: id, completedOn: today, homesPassed: 12, recordedBy: operator.userId });
+      await recordCompletionCoverage(trx, { applicationId: id, completedOn: today, homesPassed: 12, recordedBy: operator.userId, recordedAt: new Date() });
     });
     const events = await listCoverageEvents(knex(), { applicationId: id });
     expect(events.map((e) => [e.ags, e.homesPassed, e.allocation, Math.round(e.routeLengthM), e.routeShare])).toEqual([[null, 12, "unlocated", 500, 1]]);

@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from "file-type";
 import type { Db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Principal } from "~/modules/auth/session.server";
+import { systemClock, type Clock } from "~/utils/clock";
 import { assertEditable, canRead, fail, isUuid, lockOwnApplication, transact } from "./access.server";
 import type { ApplicationError, Result } from "./errors";
 import { ATTACHMENT_KINDS, ATTACHMENT_LIMITS, type AttachmentKind } from "./schema";
@@ -32,6 +33,7 @@ export async function addAttachment(
   principal: Principal,
   applicationId: string,
   input: { kind: string; fileName: string; bytes: Uint8Array },
+  { clock = systemClock }: { clock?: Clock } = {},
 ): Promise<Result<AttachmentMeta>> {
   const fileName = input.fileName.split(/[\\/]/).pop()!.trim();
   if (!(ATTACHMENT_KINDS as readonly string[]).includes(input.kind)) return { ok: false, error: refuse("kind", "Bitte wählen Sie die Art der Anlage aus der Liste.") };
@@ -49,6 +51,7 @@ export async function addAttachment(
   return transact(db, async (trx) => {
     const app = await lockOwnApplication(trx, principal, applicationId);
     await assertEditable(trx, app);
+    const now = clock.now();
     const { total } = await trx("attachments").where({ application_id: app.id }).first(trx.raw("coalesce(sum(size_bytes), 0)::bigint AS total"));
     if (Number(total) + input.bytes.byteLength > ATTACHMENT_LIMITS.maxApplicationBytes) {
       fail(refuse("file", `Alle Anlagen eines Antrags zusammen dürfen höchstens ${ATTACHMENT_LIMITS.maxApplicationBytes / MB} MB groß sein.`));
@@ -63,6 +66,7 @@ export async function addAttachment(
         sha256,
         content: Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
         uploaded_by: principal.userId,
+        uploaded_at: now,
       })
       .returning("id");
     await recordAudit(trx, {
@@ -72,6 +76,7 @@ export async function addAttachment(
       entityId: app.id,
       action: "attachment_added",
       payload: { attachmentId: row.id, kind: input.kind, fileName, sizeBytes: input.bytes.byteLength, sha256 },
+      at: now,
     });
     return { id: row.id as string, applicationId: app.id, kind: input.kind as AttachmentKind, fileName, mediaType: detected.mime, sizeBytes: input.bytes.byteLength, sha256 };
   });

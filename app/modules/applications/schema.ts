@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LAYING_METHODS } from "~/modules/checks/methods";
+import { isoDateSchema } from "~/utils/iso-date";
 
 /**
  * The application form and the drawn route, shared by the browser (conform) and the server.
@@ -101,10 +102,7 @@ const phone = (label: string) =>
       .optional(),
   );
 
-export const isoDate = z
-  .string({ invalid_type_error: "Datum im Format JJJJ-MM-TT angeben." })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Datum im Format JJJJ-MM-TT angeben.")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "Kein gültiges Datum.");
+export const isoDate = isoDateSchema();
 const optionalDate = z.preprocess(blankToUndefined, isoDate.optional());
 
 const number = (label: string, unit: string, min: number, max: number, { int = false, exclusiveMin = false } = {}) => {

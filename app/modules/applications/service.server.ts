@@ -671,7 +671,7 @@ export async function reportCompletion(
       .update({ status: "completed", works_completed_on: date, homes_passed: homesPassed, as_built_route: asBuiltRoute, version: app.version + 1, updated_at: now })
       .returning("version");
     // the homes passed count towards the coverage of the Gemeinden the as-built route runs through
-    await recordCompletionCoverage(trx, { applicationId: app.id, completedOn: date, homesPassed, recordedBy: principal.userId });
+    await recordCompletionCoverage(trx, { applicationId: app.id, completedOn: date, homesPassed, recordedBy: principal.userId, recordedAt: now });
     await audit(trx, principal, "application", app.id, "completed", { date, homesPassed, asBuilt: asBuilt === "as_planned" ? "as_planned" : "drawn" }, now);
     const operatorName = await organisationName(trx, app.operator_id);
     for (const c of await approvedCases(trx, app.id)) {

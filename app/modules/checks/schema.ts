@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LAYING_METHODS, type LayingMethod } from "./methods";
+import { isoDateSchema } from "~/utils/iso-date";
 
 /**
  * The input of a route check: a GeoJSON Feature or FeatureCollection of (Multi)LineStrings,
@@ -28,10 +29,7 @@ const depthM = z
   .number({ invalid_type_error: "Die Verlegetiefe muss eine Zahl in Metern sein." })
   .positive("Die Verlegetiefe muss größer als 0 sein.")
   .max(10, "Die Verlegetiefe darf höchstens 10 m betragen.");
-const isoDate = z
-  .string({ invalid_type_error: "Datum im Format JJJJ-MM-TT angeben." })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Datum im Format JJJJ-MM-TT angeben.")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "Kein gültiges Datum.");
+const isoDate = isoDateSchema();
 
 const position = z
   .array(z.number({ invalid_type_error: "Koordinaten müssen Zahlen sein." }), {

@@ -64,7 +64,7 @@ export function allocateByLength(homes: number, parts: readonly { ags: string; l
  */
 export async function recordCompletionCoverage(
   trx: Db,
-  input: { applicationId: string; completedOn: string; homesPassed: number; recordedBy: string | null },
+  input: { applicationId: string; completedOn: string; homesPassed: number; recordedBy: string | null; recordedAt: Date },
 ): Promise<Allocation[]> {
   if (input.homesPassed <= 0) return [];
   const { rows } = await trx.raw<{ rows: { ags: string; length_m: number; route_length_m: number | null }[] }>(
@@ -86,6 +86,7 @@ export async function recordCompletionCoverage(
     occurred_on: input.completedOn,
     homes_passed_reported: input.homesPassed,
     recorded_by: input.recordedBy,
+    recorded_at: input.recordedAt,
   };
   if (allocations.length === 0) {
     await trx("coverage_events").insert({

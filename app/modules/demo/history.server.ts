@@ -8,11 +8,8 @@
  * check, review actions, the deadline sweep, works notices, the coverage import) on a ManualClock
  * that walks through the two years in time order: file numbers, deadlines, documents, review audit
  * events, mails and coverage events are what the portal would have produced at those dates.
- * Every call gets that clock, so rows and audit events carry their historical times. Known gaps:
- * attachments (addAttachment) and the coverage events of a completion (recordCompletionCoverage)
- * take no clock, so their uploaded_at/recorded_at are set to the history's time afterwards, and
- * the audit events of added attachments and of the people created for the demo keep the time of
- * seeding (the audit trail is append-only). Mails of the past are kept in the outbox, never sent.
+ * Every call gets that clock, so rows and audit events carry their historical times. Mails of the
+ * past are kept in the outbox, never sent.
  *
  * Deterministic: routes, outcomes and offsets come from a seeded PRNG; only the dates depend on
  * `now`. Idempotent: the portal_settings key `demo.history` is claimed first; a second run (or a
@@ -55,7 +52,7 @@ import { createUser } from "~/modules/organisations/service.server";
 import { confirmCompleteness, decideCase, extendDeadline, giveStatement, involveBody, requestMissingItems } from "~/modules/review/actions.server";
 import { sweepDeadlines } from "~/modules/review/deadlines.server";
 import type { DecisionCondition, MissingItemKey } from "~/modules/review/schema";
-import { ManualClock } from "~/utils/clock";
+import { ManualClock, type Clock } from "~/utils/clock";
 import { mulberry32, shuffled, type Rng } from "~/utils/prng";
 import { DEMO_SOURCE } from "./region";
 import { PDFDocument, StandardFonts } from "pdf-lib";
@@ -290,7 +287,7 @@ const EXTRA_PEOPLE: Record<string, { email: string; name: string; role: "operato
   "autobahn-gmbh-west": { email: "leitungen.autobahn@demo.test", name: "Frank Zimmermann", role: "authority_clerk" },
 };
 
-async function personOf(ctx: Context, slug: string, roles: string[]): Promise<Principal> {
+async function personOf(ctx: Context, clock: Clock, slug: string, roles: string[]): Promise<Principal> {
   const org = ctx.orgs.get(slug)!;
   const existing = await ctx.knex("memberships as m")
     .join("users as u", "u.id", "m.user_id")
@@ -306,7 +303,7 @@ async function personOf(ctx: Context, slug: string, roles: string[]): Promise<Pr
     organisationId: org.id,
     role: person.role,
     password: randomBytes(18).toString("base64url"),
-  });
+  }, { clock });
   if (!created.ok) throw new Error(`seedDemoHistory: user for ${slug}: ${created.error.message}`);
   return principalFor(ctx.knex, person.email);
 }
@@ -630,14 +627,14 @@ async function replay(ctx: Context, clock: ManualClock): Promise<void> {
 
   // the people: created before the first application
   const principals: Principals = {
-    operators: { gnh: await principalFor(knex, "betreiber@demo.test"), fiberway: await personOf(ctx, "fiberway-deutschland", ["operator"]) },
+    operators: { gnh: await principalFor(knex, "betreiber@demo.test"), fiberway: await personOf(ctx, clock, "fiberway-deutschland", ["operator"]) },
     consultedBody: await principalFor(knex, "fachbehoerde@demo.test"),
     clerks: new Map(),
   };
   const clerkOf = async (slug: string) => {
     let clerk = principals.clerks.get(slug);
     if (!clerk) {
-      clerk = await personOf(ctx, slug, ["authority_clerk", "authority_admin"]);
+      clerk = await personOf(ctx, clock, slug, ["authority_clerk", "authority_admin"]);
       principals.clerks.set(slug, clerk);
     }
     return clerk;
@@ -656,16 +653,6 @@ async function replay(ctx: Context, clock: ManualClock): Promise<void> {
     return list;
   };
   const unb = ctx.orgs.get("unb-auenwald")!;
-
-  /**
-   * addAttachment and recordCompletionCoverage (inside reportCompletion) take no clock: their rows
-   * get the database's time (uploaded_at, recorded_at), which is set to the history's time here.
-   */
-  const restamp = async (app: AppState, what: { attachments?: boolean; coverage?: boolean }) => {
-    const at = clock.now();
-    if (what.attachments) await knex("attachments").where({ application_id: app.id }).where("uploaded_at", ">", at).update({ uploaded_at: at });
-    if (what.coverage) await knex("coverage_events").where({ application_id: app.id }).update({ recorded_at: at });
-  };
 
   const caseVersion = async (id: string) => (await knex("cases").where({ id }).first("version")).version as number;
   const appVersion = async (id: string) => (await knex("applications").where({ id }).first("version")).version as number;
@@ -824,9 +811,8 @@ async function replay(ctx: Context, clock: ManualClock): Promise<void> {
     if (amendAt === null) return;
     timeline.add(amendAt, async () => {
       const { operator } = app;
-      must(await addAttachment(knex, operator, app.id, { kind: pick.attachment.kind, fileName: pick.attachment.fileName, bytes: await demoPdf(pick.attachment.title, app.plan) }), `${app.plan.title}: attachment`);
+      must(await addAttachment(knex, operator, app.id, { kind: pick.attachment.kind, fileName: pick.attachment.fileName, bytes: await demoPdf(pick.attachment.title, app.plan) }, { clock }), `${app.plan.title}: attachment`);
       must(await amendApplication(knex, operator, app.id, { expectedVersion: await appVersion(app.id), reason: pick.amendment }, { clock }), `${app.plan.title}: amendment`);
-      await restamp(app, { attachments: true });
     });
   };
 
@@ -984,7 +970,6 @@ async function replay(ctx: Context, clock: ManualClock): Promise<void> {
         ),
         `${app.plan.title}: completion`,
       );
-      await restamp(app, { coverage: true });
     });
   };
 
@@ -1004,11 +989,10 @@ async function replay(ctx: Context, clock: ManualClock): Promise<void> {
       must(await saveDraft(knex, app.operator, app.id, { expectedVersion: created.version, draft: draftFor(app), route: await routeFor(plan) }, { clock }), `${plan.title}: form`);
       if (plan.operator === "fiberway") {
         must(
-          await addAttachment(knex, app.operator, app.id, { kind: "power_of_attorney", fileName: "Vollmacht_Netzplan_Nordhessen.pdf", bytes: await demoPdf("Vollmacht", plan) }),
+          await addAttachment(knex, app.operator, app.id, { kind: "power_of_attorney", fileName: "Vollmacht_Netzplan_Nordhessen.pdf", bytes: await demoPdf("Vollmacht", plan) }, { clock }),
           `${plan.title}: power of attorney`,
         );
       }
-      await restamp(app, { attachments: true });
     });
     timeline.add(submittedAt, () => submit(app));
   }

@@ -171,17 +171,25 @@ describe("seedDemoHistory", () => {
       `SELECT 'case' AS t, id::text FROM cases WHERE received_at > ? OR decided_at > ? OR created_at > ? OR updated_at > ?
        UNION ALL SELECT 'application', id::text FROM applications WHERE created_at > ? OR updated_at > ? OR submitted_at > ? OR withdrawn_at > ?
        UNION ALL SELECT 'document', id FROM documents WHERE issued_at > ?
-       UNION ALL SELECT 'coverage import', id::text FROM coverage_import_runs WHERE started_at > ? OR imported_at > ?`,
-      [now, now, now, now, now, now, now, now, now, now, now],
+       UNION ALL SELECT 'coverage import', id::text FROM coverage_import_runs WHERE started_at > ? OR imported_at > ?
+       UNION ALL SELECT 'attachment', id::text FROM attachments WHERE uploaded_at > ?
+       UNION ALL SELECT 'coverage event', id::text FROM coverage_events WHERE recorded_at > ?
+       UNION ALL SELECT 'user', u.id::text FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.created_at > ? OR m.created_at > ?`,
+      [now, now, now, now, now, now, now, now, now, now, now, now, now, now, now],
     );
     expect(late).toEqual([]);
-    // the audit trail of the applications and their cases carries the history's times, not the
-    // time of seeding (only attachment uploads, whose function takes no clock, keep that)
-    const lateEvents = await rows<{ entity_type: string; action: string }>(
-      "SELECT DISTINCT entity_type, action FROM audit_events WHERE entity_type IN ('application', 'case') AND action <> 'attachment_added' AND at > ? ORDER BY 1, 2",
-      [now],
-    );
+    // the audit trail carries the history's times, not the time of seeding — also of the uploads
+    // and of the people created for the demo
+    const lateEvents = await rows<{ entity_type: string; action: string }>("SELECT DISTINCT entity_type, action FROM audit_events WHERE at > ? ORDER BY 1, 2", [now]);
     expect(lateEvents).toEqual([]);
+    const [uploads] = await rows<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE action = 'attachment_added'");
+    expect(uploads!.n).toBeGreaterThan(0);
+    // an upload's audit event at the time its row records
+    const unmatchedUploads = await rows(
+      `SELECT t.id FROM attachments t
+       WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.action = 'attachment_added' AND e.payload->>'attachmentId' = t.id::text AND e.at = t.uploaded_at)`,
+    );
+    expect(unmatchedUploads).toEqual([]);
     const [submitted] = await rows<{ first: Date; events: number; applications: number }>(
       "SELECT min(at) AS first, count(*)::int AS events, count(DISTINCT entity_id)::int AS applications FROM audit_events WHERE entity_type = 'application' AND action = 'submitted'",
     );

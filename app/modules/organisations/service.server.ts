@@ -3,6 +3,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { ROLES_BY_KIND, type OrganisationKind, type Role } from "~/modules/auth/roles";
 import { ensureStandardConditions } from "~/modules/conditions/service.server";
+import { systemClock, type Clock } from "~/utils/clock";
 import type { CreateOrganisationInput, CreateUserInput } from "./schema";
 
 export interface OrganisationSummary {
@@ -106,6 +107,7 @@ export async function createUser(
   db: Db,
   actor: Actor,
   input: CreateUserInput,
+  { clock = systemClock }: { clock?: Clock } = {},
 ): Promise<Created> {
   const organisation = await db("organisations").where({ id: input.organisationId }).first("id", "kind");
   if (!organisation) return { ok: false, error: { field: "organisationId", message: "Diese Organisation gibt es nicht." } };
@@ -113,14 +115,15 @@ export async function createUser(
     return { ok: false, error: { field: "role", message: "Diese Rolle passt nicht zur Art der Organisation." } };
   }
   const passwordHash = await hashPassword(input.password);
+  const now = clock.now();
   return db.transaction(async (trx) => {
     const [user] = await trx("users")
-      .insert({ email: input.email, name: input.name, password_hash: passwordHash })
+      .insert({ email: input.email, name: input.name, password_hash: passwordHash, created_at: now })
       .onConflict("email")
       .ignore()
       .returning("id");
     if (!user) return { ok: false as const, error: { field: "email", message: "Zu dieser E-Mail-Adresse gibt es bereits ein Konto." } };
-    await trx("memberships").insert({ user_id: user.id, organisation_id: input.organisationId, role: input.role });
+    await trx("memberships").insert({ user_id: user.id, organisation_id: input.organisationId, role: input.role, created_at: now });
     await recordAudit(trx, {
       actorUserId: actor.userId,
       organisationId: actor.organisationId,
@@ -128,6 +131,7 @@ export async function createUser(
       entityId: user.id,
       action: "created",
       payload: { email: input.email, name: input.name, organisationId: input.organisationId, role: input.role },
+      at: now,
     });
     return { ok: true as const, id: user.id as string };
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CaseStatus } from "~/modules/applications/schema";
+import { isoDateSchema } from "~/utils/iso-date";
 
 /**
  * Inputs of the review of a case by a road authority (browser-safe: the case page validates its
@@ -39,10 +40,7 @@ export const CONDITION_KIND_LABELS = { condition: "Nebenbestimmung", hint: "Hinw
 
 const version = z.coerce.number({ invalid_type_error: "Die Fallversion fehlt." }).int().positive("Die Fallversion fehlt.");
 const text = (max: number, required: string) => z.string({ required_error: required }).trim().min(1, required).max(max, `Höchstens ${max} Zeichen.`);
-const isoDate = z
-  .string({ required_error: "Bitte geben Sie ein Datum an." })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Bitte geben Sie ein Datum an (TT.MM.JJJJ).")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "Dieses Datum gibt es nicht.");
+const isoDate = isoDateSchema({ required: "Bitte geben Sie ein Datum an.", format: "Bitte geben Sie ein Datum an (TT.MM.JJJJ).", invalid: "Dieses Datum gibt es nicht." });
 const checkboxList = <T extends string>(values: readonly [T, ...T[]]) =>
   z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(values)));
 
