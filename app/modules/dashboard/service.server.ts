@@ -372,16 +372,16 @@ async function caseFigures(db: Db, s: Scope): Promise<CaseFigures> {
   const cases = casesOf(s);
   const rows = await rowsOf<ClosedRow>(
     db,
-    `SELECT period, grouping(month) = 0 AS by_month, month, deemed, days, in_time,
+    `SELECT period, grouping(month_start) = 0 AS by_month, to_char(month_start, 'YYYY-MM') AS month, deemed, days, in_time,
             count(*)::int AS n, coalesce(sum(length_m) FILTER (WHERE consented), 0)::float8 AS length_m
      FROM (
        SELECT CASE WHEN decided_on >= ?::date THEN 1 ELSE 2 END AS period,
               status = 'deemed_approved' AS deemed, status IN ${CONSENTED} AS consented,
-              decided_on - received_on AS days, ${IN_TIME} AS in_time, to_char(decided_on, 'YYYY-MM') AS month, length_m
+              decided_on - received_on AS days, ${IN_TIME} AS in_time, date_trunc('month', decided_on::timestamp) AS month_start, length_m
        FROM ${cases.sql} c
        WHERE status IN ${CLOSED} AND decided_on BETWEEN ?::date AND ?::date
      ) closed
-     GROUP BY GROUPING SETS ((period, month, deemed), (period, deemed, days, in_time))`,
+     GROUP BY GROUPING SETS ((period, month_start, deemed), (period, deemed, days, in_time))`,
     [s.from, ...cases.bindings, s.previous.from, s.to],
   );
   const histograms = { 1: new Map<number, number>(), 2: new Map<number, number>() };
@@ -500,10 +500,13 @@ async function filedFigures(db: Db, s: Scope): Promise<FiledFigures> {
   // with an area: the Berlin day of first submission is on the case_facts rows of its cases
   const { rows } = await db.raw<{ rows: { current: boolean; month: string; n: number }[] }>(
     s.filter.area
-      ? `SELECT filed_on >= ?::date AS current, to_char(filed_on, 'YYYY-MM') AS month, count(DISTINCT application_id)::int AS n
-         FROM case_facts
-         WHERE grain = ? AND ags = ? AND filed_on BETWEEN ?::date AND ?::date
-         GROUP BY 1, 2`
+      ? `SELECT current, to_char(month_start, 'YYYY-MM') AS month, count(DISTINCT application_id)::int AS n
+         FROM (
+           SELECT filed_on >= ?::date AS current, date_trunc('month', filed_on::timestamp) AS month_start, application_id
+           FROM case_facts
+           WHERE grain = ? AND ags = ? AND filed_on BETWEEN ?::date AND ?::date
+         ) filed
+         GROUP BY current, month_start`
       : // the month of each submission by its place among the Berlin month starts, not a time zone conversion per row
         `WITH months AS (
            SELECT array_agg((to_char(m, 'YYYY-MM-DD') || ' 00:00:00 Europe/Berlin')::timestamptz ORDER BY m) AS starts
