@@ -16,7 +16,7 @@ import type { Knex } from "knex";
 import type { Db } from "~/db.server";
 import { systemClock, type Clock } from "~/utils/clock";
 import { refreshHouseholds, type HouseholdsRefresh } from "./households.server";
-import { parseStatisticsFile, type CoverageRow, type PopulationRow, type RowError } from "./parse";
+import { parseStatisticsFile, type RowError } from "./parse";
 import {
   audienceFromFileName,
   DATASETS,
@@ -188,8 +188,16 @@ export async function importCoverageCsv(db: Db, input: ImportCoverageInput, { cl
       const runId = String(row.id);
       const { inserted, updated } =
         parsed.kind === "breitbandatlas"
-          ? await writeCoverage(trx, parsed.rows, { runId, asOf: options.asOf, audience: audience!, source: dataset.source })
-          : await writePopulation(trx, parsed.rows, { runId, asOf: options.asOf, source: dataset.source });
+          ? await upsertObservations(trx, "coverage_observations", { as_of: options.asOf, audience: audience!, source: dataset.source }, runId, parsed.rows, (r) => ({
+              percentages: JSON.stringify(r.percentages),
+              gigabit_ftth_pct: r.gigabitFtthPct,
+              gigabit_any_pct: r.gigabitAnyPct,
+            }))
+          : await upsertObservations(trx, "population_observations", { as_of: options.asOf, source: dataset.source }, runId, parsed.rows, (r) => ({
+              name: r.name,
+              population: r.population,
+              households: r.households,
+            }));
       const households =
         parsed.kind === "breitbandatlas"
           ? audience === "households"
@@ -237,59 +245,25 @@ function databaseMessage(error: unknown): string {
   return isDatabaseError && separator >= 0 ? message.slice(separator + 3) : message;
 }
 
-async function existingKeys(trx: Knex.Transaction, table: string, where: Record<string, string>): Promise<Set<string>> {
-  return new Set(await trx(table).where(where).pluck<string[]>("ags"));
-}
-
-async function writeCoverage(
+/**
+ * Writes one observation per row of a dataset (`key`: its date, source and audience) in chunks:
+ * inserted, or — for an AGS the dataset already has — updated in place. Counts which.
+ */
+async function upsertObservations<R extends { ags: string; line: number }>(
   trx: Knex.Transaction,
-  rows: CoverageRow[],
-  context: { runId: string; asOf: string; audience: Audience; source: string },
+  table: "coverage_observations" | "population_observations",
+  key: Record<string, string>,
+  runId: string,
+  rows: R[],
+  values: (row: R) => Record<string, unknown>,
 ): Promise<{ inserted: number; updated: number }> {
-  const key = { as_of: context.asOf, audience: context.audience, source: context.source };
-  const existing = await existingKeys(trx, "coverage_observations", key);
+  const existing = new Set(await trx(table).where(key).pluck<string[]>("ags"));
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx("coverage_observations")
-      .insert(
-        rows.slice(i, i + CHUNK).map((r) => ({
-          ...key,
-          ags: r.ags,
-          import_run_id: context.runId,
-          source_line: r.line,
-          percentages: JSON.stringify(r.percentages),
-          gigabit_ftth_pct: r.gigabitFtthPct,
-          gigabit_any_pct: r.gigabitAnyPct,
-        })),
-      )
-      .onConflict(["ags", "as_of", "audience", "source"])
-      .merge(["import_run_id", "source_line", "percentages", "gigabit_ftth_pct", "gigabit_any_pct"]);
-  }
-  const updated = rows.filter((r) => existing.has(r.ags)).length;
-  return { inserted: rows.length - updated, updated };
-}
-
-async function writePopulation(
-  trx: Knex.Transaction,
-  rows: PopulationRow[],
-  context: { runId: string; asOf: string; source: string },
-): Promise<{ inserted: number; updated: number }> {
-  const key = { as_of: context.asOf, source: context.source };
-  const existing = await existingKeys(trx, "population_observations", key);
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx("population_observations")
-      .insert(
-        rows.slice(i, i + CHUNK).map((r) => ({
-          ...key,
-          ags: r.ags,
-          import_run_id: context.runId,
-          source_line: r.line,
-          name: r.name,
-          population: r.population,
-          households: r.households,
-        })),
-      )
-      .onConflict(["ags", "as_of", "source"])
-      .merge(["import_run_id", "source_line", "name", "population", "households"]);
+    const records = rows.slice(i, i + CHUNK).map((r) => ({ ...key, ags: r.ags, import_run_id: runId, source_line: r.line, ...values(r) }));
+    await trx(table)
+      .insert(records)
+      .onConflict(["ags", ...Object.keys(key)])
+      .merge(["import_run_id", "source_line", ...Object.keys(values(rows[i]!))]);
   }
   const updated = rows.filter((r) => existing.has(r.ags)).length;
   return { inserted: rows.length - updated, updated };
