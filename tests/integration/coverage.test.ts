@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { germanToday } from "~/modules/applications/schema";
-import { createDraft, reportCompletion, reportWorksStarted, saveDraft, submitApplication } from "~/modules/applications/service.server";
-import { completeDraft, KREIS_TO_GEMEINDE, principalFor, routeAlong } from "~/modules/applications/test-fixtures.server";
+import { createDraft, reportCompletion, reportWorksStarted } from "~/modules/applications/service.server";
+import { KREIS_TO_GEMEINDE, principalFor, routeAlong, submittedApplication } from "~/modules/applications/test-fixtures.server";
 import type { Principal } from "~/modules/auth/session.server";
 import { listCoverageEvents, recordCompletionCoverage } from "~/modules/coverage/events.server";
 import { PERSONS_PER_HOUSEHOLD } from "~/modules/coverage/households.server";
@@ -294,13 +294,7 @@ describe("completion notices", () => {
 
   /** Drafts, submits, gets consent for, starts and completes an application today. */
   async function completedApplication(title: string, sections: typeof ACROSS, homesPassed: number): Promise<string> {
-    const created = await createDraft(knex(), operator, { title });
-    if (!created.ok) throw new Error(created.error.message);
-    const id = created.value.id;
-    const saved = await saveDraft(knex(), operator, id, { expectedVersion: 1, draft: completeDraft({ title }), route: await routeAlong(knex(), sections) });
-    if (!saved.ok) throw new Error(JSON.stringify(saved.error));
-    const submitted = await submitApplication(knex(), operator, id, { expectedVersion: await rowVersion(id) });
-    if (!submitted.ok) throw new Error(JSON.stringify(submitted.error));
+    const { id } = await submittedApplication(knex(), operator, { title, route: await routeAlong(knex(), sections) });
     await knex()("cases").where({ application_id: id }).update({ status: "approved" });
     const started = await reportWorksStarted(knex(), operator, id, { expectedVersion: await rowVersion(id), date: today });
     if (!started.ok) throw new Error(started.error.message);

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { down as downDashboardMigration, up as upDashboardMigration } from "#db/migrations/0010_dashboard";
 import { down as downFactsMigration, up as upFactsMigration } from "#db/migrations/0011_case_facts";
-import { amendApplication, createDraft, saveDraft, submitApplication } from "~/modules/applications/service.server";
-import { completeDraft, KREIS_TO_GEMEINDE, organisationId, principalFor, routeAlong } from "~/modules/applications/test-fixtures.server";
+import { amendApplication, saveDraft } from "~/modules/applications/service.server";
+import { KREIS_TO_GEMEINDE, ok, organisationId, principalFor, routeAlong, submittedApplication } from "~/modules/applications/test-fixtures.server";
 import type { DraftRoute } from "~/modules/applications/schema";
 import type { Principal } from "~/modules/auth/session.server";
 import type { Dashboard } from "~/modules/dashboard/model";
@@ -59,17 +59,10 @@ const RANGE = { from: "2026-01-01", to: "2026-06-30" };
 const R3_ROADS = [{ roads: ["auenstadt-str-08-001", "auenstadt-str-08-002", "auenstadt-str-08-003"] }];
 const R2_ROADS = [{ roads: Array.from({ length: 11 }, (_, i) => `k142-0${20 + i}`) }];
 
-const ok = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value;
-};
-
 async function submit(key: string, route: DraftRoute, at: string): Promise<void> {
   const title = `Dashboard ${key}`;
-  const id = ok(await createDraft(knex(), operator, { title })).id;
-  const saved = ok(await saveDraft(knex(), operator, id, { expectedVersion: 1, draft: completeDraft({ title, reference: `DB-${key}` }), route }));
-  const submitted = ok(await submitApplication(knex(), operator, id, { expectedVersion: saved.version }, { clock: new ManualClock(at) }));
-  apps[key] = { id, title, cases: Object.fromEntries(submitted.cases.map((c) => [c.authority.id, c.caseId])) };
+  const { id, cases } = await submittedApplication(knex(), operator, { title, route, draft: { reference: `DB-${key}` }, clock: new ManualClock(at) });
+  apps[key] = { id, title, cases: Object.fromEntries(cases.map((c) => [c.authority.id, c.caseId])) };
 }
 
 async function decide(principal: Principal, key: string, decision: "approve" | "reject", at: string): Promise<void> {

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDraft, saveDraft, submitApplication } from "~/modules/applications/service.server";
-import { completeDraft, KREIS_TO_GEMEINDE, organisationId, principalFor, routeAlong } from "~/modules/applications/test-fixtures.server";
+import { KREIS_TO_GEMEINDE, ok, organisationId, principalFor, routeAlong, submittedApplication } from "~/modules/applications/test-fixtures.server";
 import type { DraftRoute } from "~/modules/applications/schema";
 import type { Principal } from "~/modules/auth/session.server";
 import { correctDecisionDocument } from "~/modules/documents/corrections.server";
@@ -49,16 +48,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ok = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value;
-};
-
 async function kreisCase(clock: ManualClock, title: string): Promise<string> {
-  const id = ok(await createDraft(knex(), operator, { title })).id;
-  const saved = ok(await saveDraft(knex(), operator, id, { expectedVersion: 1, draft: completeDraft({ title, contact: { name: APPLICANT, email: "l.dvorak@glasfasernetz-hessen.example", phone: "+49 611 123456" } }), route }));
-  const submitted = ok(await submitApplication(knex(), operator, id, { expectedVersion: saved.version }, { clock }));
-  return submitted.cases.find((c) => c.authority.id === kreisId)!.caseId;
+  const contact = { name: APPLICANT, email: "l.dvorak@glasfasernetz-hessen.example", phone: "+49 611 123456" };
+  const { cases } = await submittedApplication(knex(), operator, { title, route, draft: { contact }, clock });
+  return cases.find((c) => c.authority.id === kreisId)!.caseId;
 }
 
 async function caseVersion(id: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { amendApplication, createDraft, getApplication, saveDraft, submitApplication } from "~/modules/applications/service.server";
-import { completeDraft, KREIS_TO_GEMEINDE, organisationId, principalFor, routeAlong } from "~/modules/applications/test-fixtures.server";
+import { amendApplication, getApplication } from "~/modules/applications/service.server";
+import { KREIS_TO_GEMEINDE, ok, organisationId, principalFor, routeAlong, submittedApplication } from "~/modules/applications/test-fixtures.server";
 import type { DraftRoute } from "~/modules/applications/schema";
 import type { Principal } from "~/modules/auth/session.server";
 import {
@@ -55,14 +55,8 @@ beforeAll(async () => {
 
 /** Submits a complete application at the clock's time; returns the Kreis case. */
 async function kreisCaseSubmittedAt(clock: ManualClock, title: string): Promise<{ applicationId: string; caseId: string }> {
-  const created = await createDraft(knex(), operator, { title });
-  if (!created.ok) throw new Error(created.error.message);
-  const id = created.value.id;
-  const saved = await saveDraft(knex(), operator, id, { expectedVersion: 1, draft: completeDraft({ title }), route });
-  if (!saved.ok) throw new Error(JSON.stringify(saved.error));
-  const submitted = await submitApplication(knex(), operator, id, { expectedVersion: saved.value.version }, { clock });
-  if (!submitted.ok) throw new Error(JSON.stringify(submitted.error));
-  const kreisCase = submitted.value.cases.find((c) => c.authority.id === kreisId);
+  const { id, cases } = await submittedApplication(knex(), operator, { title, route, clock });
+  const kreisCase = cases.find((c) => c.authority.id === kreisId);
   if (!kreisCase) throw new Error("no Kreis case");
   return { applicationId: id, caseId: kreisCase.caseId };
 }
@@ -76,11 +70,6 @@ async function caseRow(id: string) {
 async function sweep(clock: ManualClock) {
   return knex().transaction((trx) => sweepDeadlines(trx, clock));
 }
-
-const ok = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value;
-};
 
 describe("deadlines on receipt", () => {
   it("runs 3 months (§ 127 TKG) from receipt, moved past Ostermontag in Hessen", async () => {

@@ -1,7 +1,9 @@
 import { crc32 } from "node:zlib";
 import type { Knex } from "knex";
 import type { Principal } from "~/modules/auth/session.server";
+import type { Clock } from "~/utils/clock";
 import { germanToday, type ApplicationDraft, type DraftRoute, type SectionProperties } from "./schema";
+import { createDraft, saveDraft, submitApplication, type SubmissionResult } from "./service.server";
 
 /** Test support: principals of existing users, routes along demo roads, complete forms and sample files. */
 export async function principalFor(knex: Knex, email: string): Promise<Principal> {
@@ -90,6 +92,27 @@ export function completeDraft(overrides: Partial<ApplicationDraft> = {}): Applic
     traffic: { impact: "lane_narrowing", description: "Einengung der Fahrbahn auf einer Länge von höchstens 50 m, Ampelregelung." },
     ...overrides,
   };
+}
+
+/** The value of a successful result; a failed one throws with its error, which fails the test. */
+export function ok<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value;
+}
+
+/**
+ * An application drafted, completed (completeDraft with `draft` over it) and submitted by
+ * `operator` along `route`, submitted at the clock's time: its id and the cases it opened.
+ */
+export async function submittedApplication(
+  knex: Knex,
+  operator: Principal,
+  { title, route, draft = {}, clock }: { title: string; route: DraftRoute; draft?: Partial<ApplicationDraft>; clock?: Clock },
+): Promise<{ id: string; cases: SubmissionResult["cases"] }> {
+  const { id } = ok(await createDraft(knex, operator, { title }));
+  const saved = ok(await saveDraft(knex, operator, id, { expectedVersion: 1, draft: completeDraft({ title, ...draft }), route }));
+  const submitted = ok(await submitApplication(knex, operator, id, { expectedVersion: saved.version }, { clock }));
+  return { id, cases: submitted.cases };
 }
 
 /** A small, well-formed one-page PDF (cross-reference offsets computed). */
