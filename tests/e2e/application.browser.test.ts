@@ -1,6 +1,5 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import { useBrowser } from "./browser";
 import { completeAndSubmit, k141, newApplication, signIn, uploadRoute, waitForCheckAndSave } from "./operator-flow";
 
 /**
@@ -9,18 +8,11 @@ import { completeAndSubmit, k141, newApplication, signIn, uploadRoute, waitForCh
  * one case per responsible authority. Drawing with the mouse is tested in map.browser.test.ts.
  */
 const baseUrl = inject("portalUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("an operator files an application", () => {
   it("takes the route from an uploaded GeoJSON file (EPSG:25832) and submits it; a broken file changes nothing", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 1000 } });
     await signIn(page, baseUrl);
     await newApplication(page, baseUrl, "FTTH Auenstadt West, aus Datei");
     await uploadRoute(page, k141());
@@ -42,7 +34,7 @@ describe("an operator files an application", () => {
   });
 
   it("works by keyboard: coordinates typed into the form, buttons pressed with Enter", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 1000 } });
     await signIn(page, baseUrl);
     await newApplication(page, baseUrl, "FTTH Auenstadt West, Tastatur");
     await page.getByLabel("Koordinatensystem", { exact: true }).focus();
@@ -67,7 +59,7 @@ describe("an operator files an application", () => {
   });
 
   it("shows missing fields at the field, in German, and saves nothing half-way", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await signIn(page, baseUrl);
     await newApplication(page, baseUrl, "Antrag mit Fehlern");
     await page.getByRole("link", { name: "2 Angaben" }).click();

@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 /** Debian's Chromium (apt-get install chromium), driven by playwright-core; no browser downloads. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -19,4 +20,23 @@ export function launchBrowser(): Promise<Browser> {
       "--enable-unsafe-swiftshader",
     ],
   });
+}
+
+/**
+ * One browser per test file: launched before its tests (with tests/e2e/screenshots in place) and
+ * closed after them. Call it at the top of the file; the function it returns gives the browser.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    mkdirSync("tests/e2e/screenshots", { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the browser is not running: useBrowser() belongs at the top of the test file");
+    return browser;
+  };
 }

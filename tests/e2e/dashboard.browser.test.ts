@@ -1,7 +1,6 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./browser";
+import { readFileSync } from "node:fs";
+import { describe, expect, inject, it } from "vitest";
+import { useBrowser } from "./browser";
 import { signIn } from "./operator-flow";
 
 /**
@@ -10,19 +9,11 @@ import { signIn } from "./operator-flow";
  * Gemeinden, export that Gemeinde's cases as CSV for Excel.
  */
 const baseUrl = inject("portalUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync("tests/e2e/screenshots", { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("the state dashboard", () => {
   it("switches to Kreise, drills into a Gemeinde and exports its cases as CSV", async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const context = await browser().newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     const errors: string[] = [];

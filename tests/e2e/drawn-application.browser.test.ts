@@ -1,9 +1,8 @@
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { EMPTY_VIEW } from "~/components/application/view";
 import { generateDemoRegion } from "~/modules/demo/region";
-import { launchBrowser } from "./browser";
+import { useBrowser } from "./browser";
 import { screenOffset, utm32ToLonLat } from "./map-helpers";
 import { completeAndSubmit, newApplication, signIn, waitForCheckAndSave } from "./operator-flow";
 
@@ -23,15 +22,7 @@ import { completeAndSubmit, newApplication, signIn, waitForCheckAndSave } from "
  *   had not been where the test thought it was, or the line had ended early.
  */
 const baseUrl = inject("portalUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync("tests/e2e/screenshots", { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /**
  * The route in EPSG:25832, on the centre lines of the demo streets: up the tree-lined Obergasse
@@ -93,7 +84,7 @@ describe("an operator draws the route with the mouse", () => {
   it("clicks a route across two authorities' roads and street trees, sees the conflicts, submits, gets two cases", async () => {
     expect(ROUTE.map(streetAt)).toEqual([["Obergasse"], ["Obergasse", "Schlossgasse"], ["Schlossgasse"]]);
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => {

@@ -1,24 +1,14 @@
-import { mkdirSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ROLE_LABELS } from "~/modules/auth/roles";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~/modules/demo/accounts";
-import { launchBrowser } from "./browser";
+import { useBrowser } from "./browser";
 
 const baseUrl = inject("portalUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync("tests/e2e/screenshots", { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("signing in with a browser", () => {
   it.each(DEMO_ACCOUNTS.map((a) => [a.email, a] as const))("%s reaches its home page", async (_email, account) => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => {
@@ -40,7 +30,7 @@ describe("signing in with a browser", () => {
   });
 
   it("shows field errors in German without sending the form, and a wrong password after sending", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(`${baseUrl}/anmelden`, { waitUntil: "networkidle" });
     await page.getByLabel("E-Mail-Adresse").fill("kein-at-zeichen");
     await page.getByLabel("Passwort").focus();
@@ -53,7 +43,7 @@ describe("signing in with a browser", () => {
   });
 
   it("offers a skip link as the first stop of the keyboard", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(`${baseUrl}/`);
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Zum Inhalt springen");

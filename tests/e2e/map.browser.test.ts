@@ -1,28 +1,20 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "~/modules/demo/accounts";
 import { generateDemoRegion } from "~/modules/demo/region";
-import { launchBrowser } from "./browser";
+import { useBrowser } from "./browser";
 import { screenOffset, utm32ToLonLat } from "./map-helpers";
 import { PortalClient } from "./client";
 
 const baseUrl = inject("portalUrl");
-let browser: Browser;
+const browser = useBrowser();
 
 /** The dev page's initial view (app/routes/dev.karte.tsx): Auenstadt at zoom 16. */
 const VIEW = { lon: 9.4582, lat: 50.6419, zoom: 16 };
 const AUENSTADT = [532400, 5610100] as const;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync("tests/e2e/screenshots", { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** A Gemeindestraße segment of 60–200 m near Auenstadt's centre: start, middle and end vertex. */
 const offsetPx = (p: [number, number]) => screenOffset(VIEW, p);
@@ -57,7 +49,7 @@ describe("map test bench (/dev/karte)", () => {
   });
 
   it("loads the map with vector tiles, draws a route over Auenstadt and shows the check report", async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context = await browser().newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -147,7 +139,7 @@ describe("map test bench (/dev/karte)", () => {
 
 describe("route editor", () => {
   it("places a network element, edits, deletes, undoes and redoes; shows popups; Escape cancels a line", async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context = await browser().newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));

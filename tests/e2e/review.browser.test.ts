@@ -1,6 +1,6 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { useBrowser } from "./browser";
 import { completeAndSubmit, k141, newApplication, signIn, uploadRoute } from "./operator-flow";
 
 /**
@@ -9,17 +9,10 @@ import { completeAndSubmit, k141, newApplication, signIn, uploadRoute } from "./
  * operator sees the decision. Each person works in their own browser context (own session).
  */
 const baseUrl = inject("portalUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function personPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await browser().newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   // a step that hangs fails with its locator in the message, not as a test timeout
   page.setDefaultTimeout(30_000);
@@ -130,7 +123,7 @@ describe("a road authority reviews a case", () => {
     expect((await strangerAgain.request.get(`${baseUrl}${href}`)).status()).toBe(404);
 
     // anyone can verify it: the page the QR code leads to, and a copy dropped on it
-    const publicContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const publicContext = await browser().newContext({ viewport: { width: 1200, height: 900 } });
     const visitor = await publicContext.newPage();
     await visitor.goto(`${baseUrl}/verify/${documentId}`);
     await visitor.getByText("Echt und gültig").waitFor();
